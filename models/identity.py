@@ -1,0 +1,89 @@
+"""Who exists: partners, organizations (tenants), users, memberships and roles."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+
+from sqlalchemy import Boolean, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, IdMixin, TimestampMixin
+from models.tenancy import TenantMixin
+
+
+class Mode(enum.StrEnum):
+    TEST = "test"
+    LIVE = "live"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+class Partner(IdMixin, TimestampMixin, Base):
+    """An integrator that provisions organizations for its own customers (yaoka's partners)."""
+
+    __tablename__ = "partners"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Organization(IdMixin, TimestampMixin, Base):
+    """The tenant: every tenant-owned row points here."""
+
+    __tablename__ = "organizations"
+    __table_args__ = (UniqueConstraint("partner_id", "mode", "external_ref"),)
+
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[Mode] = mapped_column(_enum(Mode, "mode"), default=Mode.LIVE)
+    siret: Mapped[str | None] = mapped_column(String(14))
+    partner_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("partners.id", ondelete="RESTRICT"), index=True
+    )
+    external_ref: Mapped[str | None] = mapped_column(String(200))
+
+
+class User(IdMixin, TimestampMixin, Base):
+    """A person who logs in; belongs to organizations through memberships."""
+
+    __tablename__ = "users"
+
+    # Stored lower-cased so uniqueness is case-insensitive.
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Role(IdMixin, TimestampMixin, TenantMixin, Base):
+    """A named set of `resource:action` permissions (`*` wildcards allowed)."""
+
+    __tablename__ = "roles"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(String(300), default="")
+    permissions: Mapped[list[str]] = mapped_column(ARRAY(String(80)), default=list)
+
+
+class Membership(IdMixin, TimestampMixin, TenantMixin, Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("organization_id", "user_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+
+
+class MembershipRole(TenantMixin, Base):
+    __tablename__ = "membership_roles"
+
+    membership_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True
+    )
+    role_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

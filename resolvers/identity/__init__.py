@@ -1,0 +1,1 @@
+"""Identity and tenancy use cases: accounts, organizations, credentials, the actor."""

@@ -1,0 +1,31 @@
+"""Batch functions for dataloaders: one statement per batch, results in key order."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import MembershipRole, Role, User
+
+
+async def users_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[User | None]:
+    found = {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))}
+    return [found.get(i) for i in ids]
+
+
+async def role_names_by_membership(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[str]]:
+    rows = await session.execute(
+        select(MembershipRole.membership_id, Role.name)
+        .join(Role, Role.id == MembershipRole.role_id)
+        .where(MembershipRole.membership_id.in_(ids))
+        .order_by(Role.name)
+    )
+    names: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
+    for membership_id, name in rows:
+        names[membership_id].append(name)
+    return [names[i] for i in ids]

@@ -1,0 +1,55 @@
+"""Field validation that collects every problem before failing, so callers fix them at once."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siret as stdnum_siret
+
+from resolvers.errors import BadUserInput
+
+
+class FieldErrors:
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def raise_if_any(self, message: str = "Invalid input") -> None:
+        if self.errors:
+            raise BadUserInput(message, fields=self.errors)
+
+    def required(self, field: str, value: str | None) -> str:
+        if value is None or not value.strip():
+            self.add(field, "is required")
+            return ""
+        return value.strip()
+
+    def email(self, field: str, value: str | None) -> str:
+        text = self.required(field, value)
+        if not text:
+            return ""
+        try:
+            # No DNS lookups: the server may run without network access.
+            return validate_email(text, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            self.add(field, "Invalid email format")
+            return text
+
+    def siret(self, field: str, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            return str(stdnum_siret.validate(value))
+        except StdnumError:
+            self.add(field, "Invalid SIRET")
+            return value
+
+    def password(self, field: str, value: str | None) -> str:
+        if value is None or len(value) < 8:
+            self.add(field, "must be at least 8 characters")
+            return ""
+        if len(value) > 256:
+            self.add(field, "must be at most 256 characters")
+        return value

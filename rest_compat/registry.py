@@ -1,0 +1,9 @@
+"""Every contract the server can serve."""
+
+from __future__ import annotations
+
+from rest_compat.engine import Contract
+from rest_compat.skeleton_crm import contract as skeleton_crm
+from rest_compat.yaoka import contract as yaoka
+
+CONTRACTS: tuple[Contract, ...] = (yaoka, skeleton_crm)

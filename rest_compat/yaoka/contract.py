@@ -1,0 +1,41 @@
+"""The yaoka contract: API keys only, `{error, message}` errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import HTTPConnection
+
+from rest_compat.engine import Contract, ErrorReply, RestRequest
+from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_code
+from rest_compat.yaoka.org_routes import ROUTES as ORG_ROUTES
+from schema.credentials import Credentials, bearer_token
+
+
+def credentials(request: HTTPConnection, rest: RestRequest) -> Credentials:
+    """A master or per-org key; routes under /orgs/{orgId} act in that organization."""
+    return Credentials(
+        bearer=bearer_token(request.headers.get("authorization")),
+        organization=rest.path_params.get("orgId"),
+    )
+
+
+def error_body(reply: ErrorReply) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": snake_code(reply.code), "message": reply.message}
+    if reply.fields:
+        body["fields"] = dict(reply.fields)
+    return body
+
+
+contract = Contract(
+    name="yaoka",
+    title="YAOKA Partners API",
+    version="1.0.0",
+    routes=ORG_ROUTES,
+    documents_dir=Path(__file__).with_name("graphql"),
+    credentials=credentials,
+    statuses=DEFAULT_STATUSES,
+    error_body=error_body,
+    accepts_bearer=lambda token: token.startswith(("sk_qbx_", "sk_org_")),
+)

@@ -1,0 +1,71 @@
+"""The typed GraphQL context: database, auth configuration and the authenticated actor.
+
+Per-operation state (dataloaders) is not kept here: on websockets one context serves every
+operation of a connection, so loaders live in `schema.loaders`, created per operation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resolvers.errors import DomainError
+from resolvers.identity.actor import Actor, Credentials
+from resolvers.identity.authentication import authenticate
+from resolvers.identity.secrets import AuthConfig
+from resolvers.unit_of_work import Database
+
+
+@dataclass
+class Context:
+    db: Database
+    auth: AuthConfig
+    credentials: Credentials = field(default_factory=Credentials)
+    request: Any = None  # starlette Request / WebSocket, when there is one
+    response: Any = None
+    connection_params: dict[str, Any] | None = None
+    _actor: Actor | None = None
+    _auth_error: DomainError | None = None
+
+    @property
+    def actor(self) -> Actor | None:
+        """The caller; raises the authentication error when the credentials were invalid."""
+        if self._auth_error is not None:
+            raise self._auth_error
+        return self._actor
+
+    @property
+    def tenant(self) -> uuid.UUID | None:
+        return self._actor.organization_id if self._actor else None
+
+    async def sign_in(self, credentials: Credentials) -> Actor | None:
+        """Run the authentication step; keeps (not raises) an error so public fields still work."""
+        self.credentials = credentials
+        self._actor, self._auth_error = None, None
+        try:
+            async with self.db.platform() as session:
+                self._actor = await authenticate(session, self.auth, credentials)
+        except DomainError as error:
+            self._auth_error = error
+        return self._actor
+
+    @property
+    def auth_error(self) -> DomainError | None:
+        return self._auth_error
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A transaction scoped to the actor's organization."""
+        async with self.db.transaction(self.tenant) as session:
+            yield session
+
+    @asynccontextmanager
+    async def platform_session(self) -> AsyncIterator[AsyncSession]:
+        """A cross-tenant transaction, for use cases that check access themselves."""
+        async with self.db.platform() as session:
+            yield session

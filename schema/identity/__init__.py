@@ -1,0 +1,1 @@
+"""GraphQL for identity and tenancy: viewer, organizations, accounts, API keys."""

@@ -1,0 +1,40 @@
+"""Identity mutation inputs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+
+@strawberry.input
+class RegisterInput:
+    email: str
+    password: str
+    name: str = ""
+    organization_name: str | None = None
+
+
+@strawberry.input
+class LoginInput:
+    email: str
+    password: str
+    organization: str | None = strawberry.field(
+        default=None, description="Organization id or slug; the oldest membership otherwise."
+    )
+
+
+@strawberry.input
+class ProvisionOrganizationInput:
+    name: str
+    owner_email: str
+    owner_name: str | None = None
+    siret: str | None = None
+    external_ref: str | None = None
+
+
+@strawberry.input
+class CreatePersonalAccessTokenInput:
+    name: str
+    abilities: list[str]
+    expires_at: datetime | None = None

@@ -1,0 +1,68 @@
+"""Dataloaders, created afresh for every operation (never shared across operations).
+
+Each batch opens its own short session: sibling fields resolve concurrently and one
+AsyncSession cannot serve them all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextvars import ContextVar
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+from strawberry.extensions import SchemaExtension
+
+from models import User
+from resolvers.identity import batches as identity_batches
+from resolvers.unit_of_work import Database
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Loaders:
+    def __init__(self, db: Database, tenant: uuid.UUID | None) -> None:
+        self._db = db
+        self._tenant = tenant
+        self.users: DataLoader[uuid.UUID, User | None] = self._loader(
+            identity_batches.users_by_id
+        )
+        self.membership_roles: DataLoader[uuid.UUID, list[str]] = self._loader(
+            identity_batches.role_names_by_membership
+        )
+
+    def _loader(
+        self, batch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]
+    ) -> DataLoader[K, V]:
+        async def load(keys: list[K]) -> list[V]:
+            async with self._db.transaction(self._tenant) as session:
+                return await batch(session, keys)
+
+        return DataLoader(load_fn=load)
+
+
+_current: ContextVar[Loaders | None] = ContextVar("comptoir_loaders", default=None)
+
+
+def loaders(db: Database, tenant: uuid.UUID | None) -> Loaders:
+    """This operation's loaders (created on first use if the extension did not run)."""
+    current = _current.get()
+    if current is None:
+        current = Loaders(db, tenant)
+        _current.set(current)
+    return current
+
+
+class OperationLoaders(SchemaExtension):
+    """Installs fresh loaders at the start of each operation."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        token = _current.set(Loaders(context.db, context.tenant))
+        try:
+            yield
+        finally:
+            _current.reset(token)

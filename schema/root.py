@@ -1,0 +1,41 @@
+"""The one schema: per-domain query and mutation types merged, limits as extension factories."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from schema.errors import ErrorCodes
+from schema.identity.mutations import IdentityMutation
+from schema.identity.queries import IdentityQuery
+from schema.loaders import OperationLoaders
+from schema.scalars import Int64
+
+Query = merge_types("Query", (IdentityQuery,))
+Mutation = merge_types("Mutation", (IdentityMutation,))
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+def build_schema(max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        scalar_overrides={},
+        types=[],
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=max_depth),
+            partial(MaxTokensLimiter, max_token_count=max_tokens),
+            partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+            OperationLoaders,
+            ErrorCodes,
+        ],
+    )
+
+
+schema = build_schema()
+_ = Int64  # registered by use in domain types; imported so the SDL always knows it

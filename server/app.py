@@ -1,0 +1,115 @@
+"""The ASGI application: GraphQL, the REST contracts, health checks, the in-process worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from resolvers.identity.secrets import AuthConfig
+from resolvers.unit_of_work import Database
+from rest_compat.engine import RestCompat
+from rest_compat.registry import CONTRACTS
+from schema.context import Context
+from schema.root import build_schema
+from server.database import create_engine
+from server.graphql_view import ComptoirGraphQL
+from server.idempotency import DatabaseIdempotencyStore
+from server.logging import RequestIdMiddleware
+from server.settings import Settings
+
+logger = logging.getLogger("comptoir.server")
+
+
+def auth_config(settings: Settings) -> AuthConfig:
+    return AuthConfig(
+        secret_key=settings.resolved_secret_key(),
+        access_token_ttl=timedelta(minutes=settings.access_token_minutes),
+        refresh_token_ttl=timedelta(days=settings.refresh_token_days),
+        session_ttl=timedelta(days=settings.session_days),
+    )
+
+
+class HostBinding:
+    """Requests for a bound host name (e.g. `app.yaoka.fr`) are served by that contract at /."""
+
+    def __init__(self, app: ASGIApp, hosts: dict[str, str]) -> None:
+        self.app = app
+        self.hosts = {host.lower(): contract for host, contract in hosts.items()}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.hosts:
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            contract = self.hosts.get(host.split(":")[0].lower())
+            if contract is not None and not scope["path"].startswith("/rest/"):
+                prefix = f"/rest/{contract}"
+                scope = {**scope, "path": prefix + scope["path"], "raw_path": None}
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings, database_url: str, *, run_worker: bool | None = None) -> ASGIApp:
+    engine = create_engine(database_url, settings)
+    db = Database(engine)
+    auth = auth_config(settings)
+    schema = build_schema(settings.max_query_depth, settings.max_query_tokens, settings.max_aliases)
+    graphql = ComptoirGraphQL(schema, db, auth, settings.session_cookie_name, settings.graphiql)
+    rest = RestCompat(
+        schema,
+        CONTRACTS,
+        context_factory=lambda request: Context(db=db, auth=auth, request=request),
+        idempotency=DatabaseIdempotencyStore(db, timedelta(hours=settings.idempotency_hours)),
+    )
+    worker_wanted = settings.run_worker if run_worker is None else run_worker
+
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> JSONResponse:
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("select 1"))
+        except Exception:  # any failure means "not ready"; details go to the log
+            logger.exception("database not reachable")
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        worker: asyncio.Task[None] | None = None
+        if worker_wanted:
+            from server.jobs import configure_jobs, create_job_app, run_worker as run_jobs
+
+            configure_jobs(db)
+            job_app = create_job_app(database_url)
+            async with job_app.open_async():
+                worker = asyncio.create_task(run_jobs(job_app, install_signal_handlers=False))
+                try:
+                    yield
+                finally:
+                    worker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await worker
+        else:
+            yield
+        await db.dispose()
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        *rest.mounts(),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.db = db
+    app.state.schema = schema
+    return RequestIdMiddleware(HostBinding(app, settings.rest_hosts))

@@ -1,0 +1,147 @@
+"""`comptoir`: serve, migrate, schema, bootstrap, worker."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import sys
+from collections.abc import Sequence
+
+from server.settings import Settings, get_settings
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server import migrate
+    from server.app import create_app
+    from server.logging import configure_logging
+    from server.runtime import database_url
+
+    configure_logging(settings.log_level, settings.log_json)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    with database_url(settings) as url:
+        migrate.upgrade(url)
+        app = create_app(settings, url, run_worker=False if args.no_worker else None)
+        base = f"http://{host}:{port}"
+        print(f"Comptoir on {base}")
+        print(f"  GraphQL (GraphiQL): {base}/graphql")
+        from rest_compat.registry import CONTRACTS
+
+        for contract in CONTRACTS:
+            print(f"  REST {contract.name:<14} {base}/rest/{contract.name}  (openapi.json)")
+        if not settings.database_url:
+            print(f"  database: embedded PostgreSQL in {settings.data_dir.resolve()}")
+        sys.stdout.flush()
+        # uvicorn handles SIGINT/SIGTERM; leaving the `with` then stops the embedded database.
+        uvicorn.run(
+            app, host=host, port=port, log_config=None, access_log=False, ws="websockets-sansio"
+        )
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from server import migrate
+    from server.runtime import database_url
+
+    with database_url(settings) as url:
+        if args.check:
+            migrate.check(url)
+        else:
+            migrate.upgrade(url)
+            print("database is up to date")
+    return 0
+
+
+def _schema(_: Settings, __: argparse.Namespace) -> int:
+    from schema.root import schema
+
+    print(schema.as_str())
+    return 0
+
+
+def _bootstrap(settings: Settings, args: argparse.Namespace) -> int:
+    from resolvers.identity.bootstrap import bootstrap
+    from resolvers.unit_of_work import Database
+    from server import migrate
+    from server.database import create_engine
+    from server.runtime import database_url
+
+    async def run(url: str) -> dict[str, object]:
+        db = Database(create_engine(url, settings))
+        try:
+            async with db.platform() as session:
+                done = await bootstrap(session, admin_password=args.admin_password)
+        finally:
+            await db.dispose()
+        return dataclasses.asdict(done)
+
+    with database_url(settings) as url:
+        migrate.upgrade(url)
+        result = asyncio.run(run(url))
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print("Bootstrap credentials (shown once; run again to issue new ones):")
+    for section in ("partner", "organization", "admin", "keys"):
+        for name, value in result[section].items():  # type: ignore[attr-defined]
+            print(f"  {section}.{name}: {value}")
+    return 0
+
+
+def _worker(settings: Settings, _: argparse.Namespace) -> int:
+    from resolvers.unit_of_work import Database
+    from server import migrate
+    from server.database import create_engine
+    from server.jobs import configure_jobs, create_job_app, run_worker
+    from server.logging import configure_logging
+    from server.runtime import database_url
+
+    configure_logging(settings.log_level, settings.log_json)
+
+    async def run(url: str) -> None:
+        db = Database(create_engine(url, settings))
+        configure_jobs(db)
+        app = create_job_app(url)
+        try:
+            async with app.open_async():
+                await run_worker(app, install_signal_handlers=True)
+        finally:
+            await db.dispose()
+
+    with database_url(settings) as url:
+        migrate.upgrade(url)
+        asyncio.run(run(url))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="comptoir", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the HTTP server (and a job worker)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--no-worker", action="store_true", help="do not run jobs in-process")
+    serve.set_defaults(handler=_serve)
+    migrate = commands.add_parser("migrate", help="apply pending database migrations")
+    migrate.add_argument("--check", action="store_true", help="fail if models and migrations differ")
+    migrate.set_defaults(handler=_migrate)
+    commands.add_parser("schema", help="print the GraphQL SDL").set_defaults(handler=_schema)
+    bootstrap = commands.add_parser("bootstrap", help="create a partner, an organization, keys")
+    bootstrap.add_argument("--json", action="store_true", help="print one JSON object")
+    bootstrap.add_argument("--admin-password", help="instead of a generated one")
+    bootstrap.set_defaults(handler=_bootstrap)
+    commands.add_parser("worker", help="run a background job worker").set_defaults(handler=_worker)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(get_settings(), args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""Background jobs on procrastinate: a PostgreSQL-backed queue, so no extra broker to run.
+
+The web server runs a worker as an asyncio task (see `run_worker`); `comptoir worker` runs one
+on its own. Tasks are plain coroutine functions of this module, registered on each app that
+`create_job_app` builds: procrastinate blueprints rename and re-bind their tasks when added to
+an app, so a module-level blueprint could not serve several apps (e.g. one per test).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Final
+
+import procrastinate
+from procrastinate.schema import SchemaManager
+
+from resolvers.idempotency import purge_expired
+from resolvers.unit_of_work import Database
+from server.database import libpq_url
+
+__all__ = [
+    "PURGE_IDEMPOTENCY_CRON",
+    "PURGE_IDEMPOTENCY_TASK",
+    "configure_jobs",
+    "create_job_app",
+    "procrastinate_schema_sql",
+    "purge_idempotency_keys",
+    "run_worker",
+]
+
+log = logging.getLogger(__name__)
+
+PURGE_IDEMPOTENCY_TASK: Final = "purge_idempotency_keys"
+PURGE_IDEMPOTENCY_CRON: Final = "0 * * * *"  # hourly, on the hour
+
+# Jobs still running this long after a stop request are aborted (and marked so), so that
+# shutting the server down cannot hang on a stuck job.
+SHUTDOWN_GRACEFUL_TIMEOUT: Final = 30.0
+
+# Tasks run outside any request, so they get their database from the process that runs the
+# worker (the web server's lifespan or the CLI) rather than building engines of their own.
+_database: Database | None = None
+
+
+def configure_jobs(db: Database | None) -> None:
+    """Give tasks the process's `Database` (None forgets it, e.g. when a test ends)."""
+    global _database
+    _database = db
+
+
+def _db() -> Database:
+    if _database is None:
+        raise RuntimeError("jobs are not configured: call server.jobs.configure_jobs(db) first")
+    return _database
+
+
+async def purge_idempotency_keys(timestamp: int) -> int:
+    """Delete expired idempotency records; `timestamp` is the periodic slot procrastinate ran."""
+    async with _db().platform() as session:
+        count = await purge_expired(session)
+    log.info("purged %d expired idempotency key(s)", count, extra={"slot": timestamp})
+    return count
+
+
+def create_job_app(database_url: str) -> procrastinate.App:
+    """A new app (its own connector and task registry) on the database of `database_url`.
+
+    The app opens no connection until `app.open_async()` (or `run_worker`).
+    """
+    app = procrastinate.App(
+        connector=procrastinate.PsycopgConnector(conninfo=libpq_url(database_url))
+    )
+    purge = app.task(name=PURGE_IDEMPOTENCY_TASK)(purge_idempotency_keys)
+    app.periodic(cron=PURGE_IDEMPOTENCY_CRON)(purge)
+    return app
+
+
+def _is_open(app: procrastinate.App) -> bool:
+    connector = app.connector
+    if not isinstance(connector, procrastinate.PsycopgConnector):
+        return False
+    try:
+        connector.pool  # noqa: B018 - raises AppNotOpen until open_async
+    except procrastinate.exceptions.AppNotOpen:
+        return False
+    return True
+
+
+async def run_worker(
+    app: procrastinate.App,
+    *,
+    install_signal_handlers: bool,
+    concurrency: int = 2,
+    wait: bool = True,
+) -> None:
+    """Process jobs until cancelled (or, with `wait=False`, until the queue is empty).
+
+    Cancelling the calling task stops fetching, lets running jobs finish (up to
+    `SHUTDOWN_GRACEFUL_TIMEOUT`), unregisters the worker, then re-raises `CancelledError`.
+    Pass `install_signal_handlers=False` when embedded in a process that owns its signals
+    (the web server); True for the standalone `comptoir worker`.
+    The app is opened here unless the caller already opened it (e.g. to defer jobs), in which
+    case it is left open.
+    """
+    async with contextlib.AsyncExitStack() as stack:
+        if not _is_open(app):
+            await stack.enter_async_context(app.open_async())
+        await app.run_worker_async(
+            concurrency=concurrency,
+            wait=wait,
+            install_signal_handlers=install_signal_handlers,
+            shutdown_graceful_timeout=SHUTDOWN_GRACEFUL_TIMEOUT,
+            # Succeeded jobs have nothing left to tell; failed ones stay for inspection.
+            delete_jobs="successful",
+        )
+
+
+def procrastinate_schema_sql() -> str:
+    """procrastinate's full schema, as a raw multi-statement script (with `$$` bodies).
+
+    It is meant for a simple-protocol execution (no parameters), so `%` is not escaped.
+    """
+    return str(SchemaManager.get_schema())

@@ -1,0 +1,55 @@
+"""Process configuration, read from the environment (and a `.env` file)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the server; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="COMPTOIR_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    data_dir: Path = Path(".comptoir")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str | None = None
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    session_cookie_name: str = "comptoir_session"
+    session_days: int = 14
+    graphiql: bool = True
+    run_worker: bool = True
+    max_query_depth: int = 12
+    max_query_tokens: int = 2000
+    max_aliases: int = 30
+    # JSON object mapping a host name to a contract, e.g. {"app.yaoka.fr": "yaoka"}.
+    rest_hosts: dict[str, str] = Field(default_factory=dict)
+    log_level: str = "INFO"
+    log_json: bool = False
+    db_pool_size: int = 10
+    idempotency_hours: int = 24
+
+    def resolved_secret_key(self) -> str:
+        """The signing/encryption secret; generated once into the data directory if unset."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
