@@ -6,6 +6,7 @@ from functools import partial
 from pathlib import Path
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
@@ -13,7 +14,7 @@ from schema.errors import ErrorCodes
 from schema.identity.mutations import IdentityMutation
 from schema.identity.queries import IdentityQuery
 from schema.loaders import OperationLoaders
-from schema.scalars import Int64
+from schema.scalars import SCALAR_MAP
 
 Query = merge_types("Query", (IdentityQuery,))
 Mutation = merge_types("Mutation", (IdentityMutation,))
@@ -25,8 +26,7 @@ def build_schema(max_depth: int = 12, max_tokens: int = 2000, max_aliases: int =
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        scalar_overrides={},
-        types=[],
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             partial(QueryDepthLimiter, max_depth=max_depth),
             partial(MaxTokensLimiter, max_token_count=max_tokens),
@@ -38,4 +38,3 @@ def build_schema(max_depth: int = 12, max_tokens: int = 2000, max_aliases: int =
 
 
 schema = build_schema()
-_ = Int64  # registered by use in domain types; imported so the SDL always knows it

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
@@ -56,7 +57,9 @@ class HostBinding:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings, database_url: str, *, run_worker: bool | None = None) -> ASGIApp:
+def create_app(
+    settings: Settings, database_url: str, *, run_worker: bool | None = None
+) -> Starlette:
     engine = create_engine(database_url, settings)
     db = Database(engine)
     auth = auth_config(settings)
@@ -109,7 +112,14 @@ def create_app(settings: Settings, database_url: str, *, run_worker: bool | None
         WebSocketRoute("/graphql", graphql),
         *rest.mounts(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(HostBinding, hosts=settings.rest_hosts),
+        ],
+    )
     app.state.db = db
     app.state.schema = schema
-    return RequestIdMiddleware(HostBinding(app, settings.rest_hosts))
+    return app

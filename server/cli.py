@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
+import signal
 import sys
 from collections.abc import Sequence
 
 from server.settings import Settings, get_settings
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _exit_on_signal(signum: int, _: object) -> None:
+    raise _Stopped(signum)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -36,10 +46,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         if not settings.database_url:
             print(f"  database: embedded PostgreSQL in {settings.data_dir.resolve()}")
         sys.stdout.flush()
-        # uvicorn handles SIGINT/SIGTERM; leaving the `with` then stops the embedded database.
-        uvicorn.run(
-            app, host=host, port=port, log_config=None, access_log=False, ws="websockets-sansio"
-        )
+        # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal; these
+        # handlers turn it into an exception so leaving the `with` stops the embedded database.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        signal.signal(signal.SIGINT, _exit_on_signal)
+        with contextlib.suppress(_Stopped):
+            uvicorn.run(
+                app, host=host, port=port, log_config=None, access_log=False, ws="websockets-sansio"
+            )
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0002_job_queue
 Revises: 0001_identity
-Create Date: 2025-01-01 00:00:00
+Create Date: 2026-11-22 15:00:00
 """
 
 import inspect

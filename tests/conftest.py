@@ -1,0 +1,129 @@
+"""Shared fixtures: a real PostgreSQL, one fresh migrated database per test, the ASGI app.
+
+PostgreSQL is the embedded one, or the server of DATABASE_URL when it is set. Migrations run
+once into a template database; each test gets its own copy (CREATE DATABASE … TEMPLATE).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from server import migrate
+from server.app import create_app
+from server.database import async_url
+from server.embedded_postgres import EmbeddedPostgres
+from server.settings import Settings
+
+TEMPLATE = "comptoir_test_template"
+
+
+@dataclass
+class PostgresServer:
+    url: str  # an asyncpg SQLAlchemy URL of the server's maintenance database
+
+    def url_for(self, database: str) -> str:
+        return make_url(self.url).set(database=database).render_as_string(hide_password=False)
+
+    async def execute(self, sql: str) -> None:
+        dsn = make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = await asyncpg.connect(dsn)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        yield PostgresServer(async_url(external))
+        return
+    embedded = EmbeddedPostgres(tmp_path_factory.mktemp("pg"), fast=True)
+    embedded.start()
+    try:
+        yield PostgresServer(embedded.url_for("postgres"))
+    finally:
+        embedded.stop()
+
+
+@pytest.fixture(scope="session")
+async def template_database(postgres: PostgresServer) -> str:
+    await postgres.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+    await postgres.execute(f'CREATE DATABASE "{TEMPLATE}"')
+    url = postgres.url_for(TEMPLATE)
+    import asyncio
+
+    # Alembic's env runs its own event loop: give it a thread.
+    await asyncio.to_thread(migrate.upgrade, url)
+    return TEMPLATE
+
+
+@pytest.fixture
+async def database_url(postgres: PostgresServer, template_database: str) -> AsyncIterator[str]:
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    await postgres.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+    try:
+        yield postgres.url_for(name)
+    finally:
+        await postgres.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path,
+        secret_key="test-secret-key-test-secret-key-test-secret",
+        run_worker=False,
+        rest_hosts={"app.yaoka.fr": "yaoka"},
+    )
+
+
+class QueryCounter:
+    """Counts SQL statements sent by the app's engine (N+1 guard)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, *args: Any) -> None:
+        self.statements.append(str(args[2]))
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@dataclass
+class App:
+    asgi: Any
+    client: httpx.AsyncClient
+    queries: QueryCounter
+    settings: Settings
+
+
+@pytest.fixture
+async def app(settings: Settings, database_url: str) -> AsyncIterator[App]:
+    asgi = create_app(settings, database_url, run_worker=False)
+    counter = QueryCounter()
+    engine = asgi.state.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", counter)
+    transport = httpx.ASGITransport(app=asgi)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield App(asgi, client, counter, settings)
+    event.remove(engine, "before_cursor_execute", counter)
+    await asgi.state.db.dispose()
