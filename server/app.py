@@ -65,11 +65,12 @@ def create_app(
     auth = auth_config(settings)
     schema = build_schema(settings.max_query_depth, settings.max_query_tokens, settings.max_aliases)
     graphql = ComptoirGraphQL(schema, db, auth, settings.session_cookie_name, settings.graphiql)
+    idempotency = DatabaseIdempotencyStore(db, timedelta(hours=settings.idempotency_hours))
     rest = RestCompat(
         schema,
         CONTRACTS,
         context_factory=lambda request: Context(db=db, auth=auth, request=request),
-        idempotency=DatabaseIdempotencyStore(db, timedelta(hours=settings.idempotency_hours)),
+        idempotency=idempotency,
     )
     worker_wanted = settings.run_worker if run_worker is None else run_worker
 
@@ -122,4 +123,5 @@ def create_app(
     )
     app.state.db = db
     app.state.schema = schema
+    app.state.idempotency = idempotency
     return app
