@@ -2,8 +2,8 @@
 
 from models.base import Base
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
-from models.identity import Membership, MembershipRole, Mode, Organization, Partner, Role, User
 from models.idempotency import IdempotencyRecord
+from models.identity import Membership, MembershipRole, Mode, Organization, Partner, Role, User
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
 __all__ = [

@@ -37,7 +37,7 @@ class TenancyError(RuntimeError):
 
 class TenantMixin:
     @declared_attr
-    def organization_id(cls) -> Mapped[uuid.UUID]:  # noqa: N805 - declared_attr receives the class
+    def organization_id(cls) -> Mapped[uuid.UUID]:
         return mapped_column(
             ForeignKey("organizations.id", ondelete="CASCADE"), index=True, nullable=False
         )
@@ -52,8 +52,7 @@ def session_tenant(session: Session) -> uuid.UUID | _Unscoped | None:
 
 def _touches_tenant_rows(state: ORMExecuteState) -> bool:
     return any(
-        isinstance(m.class_, type) and issubclass(m.class_, TenantMixin)
-        for m in state.all_mappers
+        isinstance(m.class_, type) and issubclass(m.class_, TenantMixin) for m in state.all_mappers
     )
 
 

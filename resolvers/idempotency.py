@@ -1,4 +1,4 @@
-"""Idempotency records: a POST with an Idempotency-Key runs once; replays get the stored response."""
+"""Idempotency records: a POST with an Idempotency-Key runs once; replays get its response."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ class Database:
 
     @asynccontextmanager
     async def transaction(
-        self, tenant: uuid.UUID | None | object = None
+        self, tenant: uuid.UUID | object | None = None
     ) -> AsyncIterator[AsyncSession]:
         """Commit on success, roll back on any exception.
 

@@ -7,6 +7,14 @@ from typing import Any
 
 from resolvers.identity.actor import Credentials
 
+__all__ = [
+    "ORGANIZATION_HEADER",
+    "Credentials",
+    "bearer_token",
+    "from_connection_params",
+    "from_headers",
+]
+
 ORGANIZATION_HEADER = "x-organization-id"
 
 

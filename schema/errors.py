@@ -45,8 +45,9 @@ class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is not None and getattr(result, "errors", None):
-            result.errors = [_classify(error) for error in result.errors]
+        errors = getattr(result, "errors", None) if result is not None else None
+        if errors:
+            result.errors = [_classify(error) for error in errors]  # type: ignore[union-attr]
         pre = self.execution_context.pre_execution_errors
         if pre:
             self.execution_context.pre_execution_errors = [_classify(e) for e in pre]

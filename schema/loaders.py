@@ -27,9 +27,7 @@ class Loaders:
     def __init__(self, db: Database, tenant: uuid.UUID | None) -> None:
         self._db = db
         self._tenant = tenant
-        self.users: DataLoader[uuid.UUID, User | None] = self._loader(
-            identity_batches.users_by_id
-        )
+        self.users: DataLoader[uuid.UUID, User | None] = self._loader(identity_batches.users_by_id)
         self.membership_roles: DataLoader[uuid.UUID, list[str]] = self._loader(
             identity_batches.role_names_by_membership
         )

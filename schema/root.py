@@ -6,8 +6,8 @@ from functools import partial
 from pathlib import Path
 
 import strawberry
-from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from schema.errors import ErrorCodes
@@ -22,7 +22,9 @@ Mutation = merge_types("Mutation", (IdentityMutation,))
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
-def build_schema(max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30) -> strawberry.Schema:
+def build_schema(
+    max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30
+) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

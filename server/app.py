@@ -90,7 +90,8 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         worker: asyncio.Task[None] | None = None
         if worker_wanted:
-            from server.jobs import configure_jobs, create_job_app, run_worker as run_jobs
+            from server.jobs import configure_jobs, create_job_app
+            from server.jobs import run_worker as run_jobs
 
             configure_jobs(db)
             job_app = create_job_app(database_url)

@@ -141,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-worker", action="store_true", help="do not run jobs in-process")
     serve.set_defaults(handler=_serve)
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
-    migrate.add_argument("--check", action="store_true", help="fail if models and migrations differ")
+    migrate.add_argument(
+        "--check", action="store_true", help="fail if models and migrations differ"
+    )
     migrate.set_defaults(handler=_migrate)
     commands.add_parser("schema", help="print the GraphQL SDL").set_defaults(handler=_schema)
     bootstrap = commands.add_parser("bootstrap", help="create a partner, an organization, keys")

@@ -154,7 +154,9 @@ async def refresh(session: AsyncSession, config: AuthConfig, refresh_token: str)
         raise Unauthenticated("account is deactivated")
     org_id = row.organization_id
     if org_id is not None and not await session.scalar(
-        select(Membership.id).where(Membership.user_id == user.id, Membership.organization_id == org_id)
+        select(Membership.id).where(
+            Membership.user_id == user.id, Membership.organization_id == org_id
+        )
     ):
         org_id = None
     return await _sign_in(session, config, user, org_id, family_id=row.family_id)

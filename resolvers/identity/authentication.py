@@ -126,7 +126,9 @@ async def _usable_key(session: AsyncSession, key: ApiKey | None) -> ApiKey:
     if key is None or key.revoked_at is not None or (key.expires_at and key.expires_at <= current):
         raise Unauthenticated("invalid or revoked API key")
     if key.last_used_at is None or current - key.last_used_at > _TOUCH_EVERY:
-        await session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=current))
+        await session.execute(
+            update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=current)
+        )
     return key
 
 
@@ -169,9 +171,7 @@ async def _from_prefixed_key(
     )
 
 
-async def _from_personal_token(
-    session: AsyncSession, raw: str, credentials: Credentials
-) -> Actor:
+async def _from_personal_token(session: AsyncSession, raw: str, credentials: Credentials) -> Actor:
     key_part, _, secret = raw.partition("|")
     try:
         key_id = uuid.UUID(key_part)

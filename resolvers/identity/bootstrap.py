@@ -97,7 +97,12 @@ async def bootstrap(
     keys["personal_access_token"] = token.raw.raw
     return Bootstrapped(
         partner={"id": str(partner.id), "name": partner.name},
-        organization={"id": str(org.id), "slug": org.slug, "name": org.name, "mode": org.mode.value},
+        organization={
+            "id": str(org.id),
+            "slug": org.slug,
+            "name": org.name,
+            "mode": org.mode.value,
+        },
         admin={"email": admin.email, "password": password},
         keys=keys,
     )

@@ -11,19 +11,43 @@ DEFAULT_ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "admin": (
         "Administrator",
         (
-            "users:read", "users:write", "roles:read", "roles:manage",
-            "invoices:*", "orders:*", "accounting:*", "inventory:*", "catalog:*", "files:*",
-            "notifications:*", "audit:read", "parties:read", "parties:write",
-            "countries:read", "countries:write", "messenger:read", "messenger:write",
-            "customers:*", "organization:*", "api_keys:*",
+            "users:read",
+            "users:write",
+            "roles:read",
+            "roles:manage",
+            "invoices:*",
+            "orders:*",
+            "accounting:*",
+            "inventory:*",
+            "catalog:*",
+            "files:*",
+            "notifications:*",
+            "audit:read",
+            "parties:read",
+            "parties:write",
+            "countries:read",
+            "countries:write",
+            "messenger:read",
+            "messenger:write",
+            "customers:*",
+            "organization:*",
+            "api_keys:*",
         ),
     ),
     "viewer": (
         "Read-only access",
         (
-            "users:read", "invoices:read", "orders:read", "inventory:read", "catalog:read",
-            "files:read", "notifications:read", "parties:read", "countries:read",
-            "messenger:read", "customers:read",
+            "users:read",
+            "invoices:read",
+            "orders:read",
+            "inventory:read",
+            "catalog:read",
+            "files:read",
+            "notifications:read",
+            "parties:read",
+            "countries:read",
+            "messenger:read",
+            "customers:read",
         ),
     ),
 }
@@ -34,7 +58,7 @@ def _part_matches(granted: str, wanted: str) -> bool:
 
 
 def grants(granted: str, wanted: str) -> bool:
-    """Whether one granted permission covers the wanted one (`invoices:*` covers `invoices:read`)."""
+    """Whether a granted permission covers the wanted one (`invoices:*` covers `invoices:read`)."""
     g_res, _, g_act = granted.partition(":")
     w_res, _, w_act = wanted.partition(":")
     return _part_matches(g_res, w_res) and _part_matches(g_act or "*", w_act)

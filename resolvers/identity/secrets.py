@@ -69,7 +69,9 @@ def new_prefixed_key(kind: ApiKeyKind, mode: Mode) -> NewKey:
 def new_personal_token(key_id: uuid.UUID) -> NewKey:
     secret = secrets.token_urlsafe(40)
     raw = f"{key_id}|{secret}"
-    return NewKey(raw=raw, preview=f"{str(key_id)[:8]}…|…{secret[-4:]}", secret_hash=hash_secret(secret))
+    return NewKey(
+        raw=raw, preview=f"{str(key_id)[:8]}…|…{secret[-4:]}", secret_hash=hash_secret(secret)
+    )
 
 
 def parse_prefixed_key(raw: str) -> tuple[ApiKeyKind, Mode] | None:

@@ -132,7 +132,9 @@ class ContractApp:
         self, route: Route, rest: RestRequest, context: Context, scope: str, key: str
     ) -> Response:
         assert self.idempotency is not None
-        claim = await self.idempotency.claim(scope, key, fingerprint(rest.method, rest.path, rest.body))
+        claim = await self.idempotency.claim(
+            scope, key, fingerprint(rest.method, rest.path, rest.body)
+        )
         if claim.outcome == REPLAY:
             replay = Response(
                 claim.body or b"",

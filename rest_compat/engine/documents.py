@@ -25,7 +25,7 @@ class DocumentError(RuntimeError):
 
 def load_operations(directory: Path) -> dict[str, str]:
     """Operation name -> a standalone source holding that operation and every fragment."""
-    definitions = []
+    definitions: list[Node] = []
     for path in sorted(directory.glob("*.graphql")):
         definitions.extend(parse(path.read_text(), no_location=True).definitions)
     fragments = [d for d in definitions if isinstance(d, FragmentDefinitionNode)]

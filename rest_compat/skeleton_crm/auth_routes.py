@@ -70,7 +70,11 @@ ROUTES = (
         status=201,
         authenticated=False,
         summary="Register a user (and their organization)",
-        request_example={"email": "user@example.com", "password": "SecurePass123!", "name": "John Doe"},
+        request_example={
+            "email": "user@example.com",
+            "password": "SecurePass123!",
+            "name": "John Doe",
+        },
         error_statuses=(400, 409),
     ),
     Route(

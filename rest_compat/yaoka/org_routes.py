@@ -41,7 +41,10 @@ def _created(data: dict[str, Any], _: RestRequest) -> dict[str, Any]:
     payload = data["provisionOrganization"]
     return {
         "org": org(payload["organization"]),
-        "apiKey": {"raw": payload["apiKey"]["rawKey"], "preview": payload["apiKey"]["apiKey"]["preview"]},
+        "apiKey": {
+            "raw": payload["apiKey"]["rawKey"],
+            "preview": payload["apiKey"]["apiKey"]["preview"],
+        },
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated
 
@@ -55,7 +56,7 @@ class Member:
 
     id: strawberry.ID
     created_at: datetime
-    user_id: strawberry.Private[object]
+    user_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field
     async def user(self, info: strawberry.Info) -> User | None:
@@ -68,7 +69,7 @@ class Member:
         ctx = info.context
         return await loaders(ctx.db, ctx.tenant).membership_roles.load(self.id_uuid)
 
-    id_uuid: strawberry.Private[object]
+    id_uuid: strawberry.Private[uuid.UUID]
 
     @classmethod
     def from_model(cls, membership: MembershipModel) -> Member:
@@ -198,4 +199,3 @@ class AuthPayload:
 class ProvisionOrganizationPayload:
     organization: Organization
     api_key: CreatedApiKey
-

@@ -72,10 +72,14 @@ async def test_login_and_me(app: App) -> None:
 
 async def test_login_with_a_wrong_password_is_401(app: App) -> None:
     await register(app)
-    wrong = await app.client.post(f"{BASE}/login", json={"email": JOHN["email"], "password": "x" * 12})
+    wrong = await app.client.post(
+        f"{BASE}/login", json={"email": JOHN["email"], "password": "x" * 12}
+    )
     assert wrong.status_code == 401
     assert wrong.json() == {"error": "unauthorized", "message": "invalid email or password"}
-    unknown = await app.client.post(f"{BASE}/login", json={"email": "no@one.io", "password": "x" * 12})
+    unknown = await app.client.post(
+        f"{BASE}/login", json={"email": "no@one.io", "password": "x" * 12}
+    )
     assert unknown.status_code == 401
 
 
@@ -88,15 +92,23 @@ async def test_me_requires_a_valid_token(app: App) -> None:
 
 async def test_refresh_rotates_and_reuse_revokes_the_family(app: App) -> None:
     first = await register(app)
-    rotated = await app.client.post(f"{BASE}/refresh", json={"refresh_token": first["refresh_token"]})
+    rotated = await app.client.post(
+        f"{BASE}/refresh", json={"refresh_token": first["refresh_token"]}
+    )
     assert rotated.status_code == 200
     second = rotated.json()
     assert second["refresh_token"] != first["refresh_token"]
-    assert (await app.client.get(f"{BASE}/me", headers=bearer(second["access_token"]))).status_code == 200
+    assert (
+        await app.client.get(f"{BASE}/me", headers=bearer(second["access_token"]))
+    ).status_code == 200
     # Replaying the spent token means it leaked: the whole session ends.
-    replay = await app.client.post(f"{BASE}/refresh", json={"refresh_token": first["refresh_token"]})
+    replay = await app.client.post(
+        f"{BASE}/refresh", json={"refresh_token": first["refresh_token"]}
+    )
     assert replay.status_code == 401
-    after = await app.client.post(f"{BASE}/refresh", json={"refresh_token": second["refresh_token"]})
+    after = await app.client.post(
+        f"{BASE}/refresh", json={"refresh_token": second["refresh_token"]}
+    )
     assert after.status_code == 401
     me = await app.client.get(f"{BASE}/me", headers=bearer(second["access_token"]))
     assert me.status_code == 401
@@ -104,7 +116,9 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(app: App) -> None:
 
 async def test_refresh_rejects_an_access_token_and_garbage(app: App) -> None:
     tokens = await register(app)
-    wrong_type = await app.client.post(f"{BASE}/refresh", json={"refresh_token": tokens["access_token"]})
+    wrong_type = await app.client.post(
+        f"{BASE}/refresh", json={"refresh_token": tokens["access_token"]}
+    )
     assert wrong_type.status_code == 401
     missing = await app.client.post(f"{BASE}/refresh", json={})
     assert missing.status_code == 400
@@ -115,6 +129,10 @@ async def test_logout_ends_the_session(app: App) -> None:
     assert (await app.client.post(f"{BASE}/logout")).status_code == 401
     out = await app.client.post(f"{BASE}/logout", headers=bearer(tokens["access_token"]))
     assert out.status_code == 204
-    assert (await app.client.get(f"{BASE}/me", headers=bearer(tokens["access_token"]))).status_code == 401
-    refresh = await app.client.post(f"{BASE}/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert (
+        await app.client.get(f"{BASE}/me", headers=bearer(tokens["access_token"]))
+    ).status_code == 401
+    refresh = await app.client.post(
+        f"{BASE}/refresh", json={"refresh_token": tokens["refresh_token"]}
+    )
     assert refresh.status_code == 401

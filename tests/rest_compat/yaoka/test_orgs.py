@@ -105,7 +105,9 @@ async def test_get_org_is_404_outside_the_credentials_reach(app: App) -> None:
     org_id = created["org"]["id"]
     assert (await app.client.get(f"{ORGS}/{org_id}", headers=bearer(qualibox))).status_code == 200
     other_partner = await partner_key(app, "DigiForma")
-    assert (await app.client.get(f"{ORGS}/{org_id}", headers=bearer(other_partner))).status_code == 404
+    assert (
+        await app.client.get(f"{ORGS}/{org_id}", headers=bearer(other_partner))
+    ).status_code == 404
     # Test-mode credentials never reach live organizations, even the same partner's.
     live = await partner_key(app, "Qualibox", Mode.LIVE)
     assert (await app.client.get(f"{ORGS}/{org_id}", headers=bearer(live))).status_code == 404
@@ -143,9 +145,7 @@ async def test_idempotency_key_with_another_payload_is_422(app: App) -> None:
 async def test_idempotency_key_still_in_flight_is_409(app: App) -> None:
     key = await partner_key(app)
     # Another request holds the key: claim it the way the engine does, without finishing.
-    me = await app.client.post(
-        "/graphql", json={"query": "{ me { kind } }"}, headers=bearer(key)
-    )
+    me = await app.client.post("/graphql", json={"query": "{ me { kind } }"}, headers=bearer(key))
     assert me.status_code == 200
     store = app.asgi.state.idempotency
     async with app.asgi.state.db.platform() as session:
@@ -153,7 +153,9 @@ async def test_idempotency_key_still_in_flight_is_409(app: App) -> None:
     scope = f"partner:{partner_id}:test"
     claim = await store.claim(scope, "prov-3", fingerprint("POST", ORGS, OF))
     assert claim.outcome == "new"
-    busy = await app.client.post(ORGS, json=OF, headers=bearer(key, **{"Idempotency-Key": "prov-3"}))
+    busy = await app.client.post(
+        ORGS, json=OF, headers=bearer(key, **{"Idempotency-Key": "prov-3"})
+    )
     assert busy.status_code == 409
     assert await count_orgs(app) == 0
 
