@@ -13,6 +13,7 @@ from models import ApiKey, ApiKeyKind, Mode, Organization, Partner
 from models.base import new_id
 from resolvers.errors import BadUserInput, Forbidden, NotFound
 from resolvers.identity.actor import Actor, ActorKind, require_organization, require_permission
+from resolvers.identity.organizations import issue_organization_key
 from resolvers.identity.permissions import is_valid_permission
 from resolvers.identity.secrets import NewKey, new_personal_token, new_prefixed_key, now
 from resolvers.pagination import Page, PageRequest, paginate
@@ -63,18 +64,7 @@ async def create_organization_key(
     caller = require_permission(actor, "api_keys:write")
     org = await session.get(Organization, require_organization(caller))
     assert org is not None
-    raw = new_prefixed_key(ApiKeyKind.ORGANIZATION, org.mode)
-    key = ApiKey(
-        kind=ApiKeyKind.ORGANIZATION,
-        mode=org.mode,
-        name=name.strip(),
-        preview=raw.preview,
-        secret_hash=raw.secret_hash,
-        organization_id=org.id,
-        partner_id=org.partner_id,
-    )
-    session.add(key)
-    await session.flush()
+    key, raw = await issue_organization_key(session, org, name.strip())
     return CreatedKey(key, raw)
 
 

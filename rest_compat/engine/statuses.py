@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rest_compat.engine.contract import ErrorBodyFn, ErrorReply
+
 DEFAULT_STATUSES: dict[str, int] = {
     "BAD_USER_INPUT": 400,
     "GRAPHQL_VALIDATION_FAILED": 400,
@@ -29,3 +33,15 @@ SNAKE_CODES: dict[str, str] = {
 
 def snake_code(code: str) -> str:
     return SNAKE_CODES.get(code, "internal_error")
+
+
+def snake_error_body(details_key: str) -> ErrorBodyFn:
+    """`{"error": "not_found", "message": …, <details_key>: {field: message}}` bodies."""
+
+    def render(reply: ErrorReply) -> dict[str, Any]:
+        body: dict[str, Any] = {"error": snake_code(reply.code), "message": reply.message}
+        if reply.fields:
+            body[details_key] = dict(reply.fields)
+        return body
+
+    return render

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from starlette.requests import HTTPConnection
 
-from rest_compat.engine import Contract, ErrorReply, RestRequest
-from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_code
+from rest_compat.engine import Contract, RestRequest
+from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_error_body
 from rest_compat.skeleton_crm.auth_routes import ROUTES as AUTH_ROUTES
 from schema.credentials import Credentials, bearer_token
 
@@ -16,13 +15,6 @@ from schema.credentials import Credentials, bearer_token
 def credentials(request: HTTPConnection, _: RestRequest) -> Credentials:
     """A Bearer JWT; the organization is the one the token was issued for."""
     return Credentials(bearer=bearer_token(request.headers.get("authorization")))
-
-
-def error_body(reply: ErrorReply) -> dict[str, Any]:
-    body: dict[str, Any] = {"error": snake_code(reply.code), "message": reply.message}
-    if reply.fields:
-        body["details"] = dict(reply.fields)
-    return body
 
 
 contract = Contract(
@@ -33,7 +25,7 @@ contract = Contract(
     documents_dir=Path(__file__).with_name("graphql"),
     credentials=credentials,
     statuses=DEFAULT_STATUSES,
-    error_body=error_body,
+    error_body=snake_error_body("details"),
     # JWTs only: partner keys and personal access tokens belong to other contracts.
     accepts_bearer=lambda token: not token.startswith("sk_") and "|" not in token,
 )

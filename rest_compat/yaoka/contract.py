@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from starlette.requests import HTTPConnection
 
-from rest_compat.engine import Contract, ErrorReply, RestRequest
-from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_code
+from rest_compat.engine import Contract, RestRequest
+from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_error_body
 from rest_compat.yaoka.org_routes import ROUTES as ORG_ROUTES
 from schema.credentials import Credentials, bearer_token
 
@@ -21,13 +20,6 @@ def credentials(request: HTTPConnection, rest: RestRequest) -> Credentials:
     )
 
 
-def error_body(reply: ErrorReply) -> dict[str, Any]:
-    body: dict[str, Any] = {"error": snake_code(reply.code), "message": reply.message}
-    if reply.fields:
-        body["fields"] = dict(reply.fields)
-    return body
-
-
 contract = Contract(
     name="yaoka",
     title="YAOKA Partners API",
@@ -36,6 +28,6 @@ contract = Contract(
     documents_dir=Path(__file__).with_name("graphql"),
     credentials=credentials,
     statuses=DEFAULT_STATUSES,
-    error_body=error_body,
+    error_body=snake_error_body("fields"),
     accepts_bearer=lambda token: token.startswith(("sk_qbx_", "sk_org_")),
 )
