@@ -1,0 +1,66 @@
+"""skeleton-crm lists: page, limit, sort_by, sort_order in, {items,total,page,limit,has_more} out"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rest_compat.engine import RestInputError, RestRequest
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+LIST_PARAMETERS = ("page", "limit", "sort_by", "sort_order")
+
+
+def _positive_int(request: RestRequest, name: str, default: int) -> int:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise RestInputError("Invalid input", {name: "must be an integer"}) from exc
+    if value < 1:
+        raise RestInputError("Invalid input", {name: "must be at least 1"})
+    return value
+
+
+def page_variables(request: RestRequest) -> dict[str, Any]:
+    """GraphQL `first`/`offset` for the requested page (limit capped at 100)."""
+    page = _positive_int(request, "page", 1)
+    limit = min(_positive_int(request, "limit", DEFAULT_LIMIT), MAX_LIMIT)
+    return {"first": limit, "offset": (page - 1) * limit}
+
+
+def sort_variables(request: RestRequest, allowed: dict[str, str]) -> dict[str, Any]:
+    """`sort_by` (a contract field name, mapped to the GraphQL enum value) and `sort_order`."""
+    variables: dict[str, Any] = {}
+    sort_by = request.query.get("sort_by")
+    if sort_by:
+        if sort_by not in allowed:
+            raise RestInputError(
+                "Invalid input", {"sort_by": f"must be one of {', '.join(sorted(allowed))}"}
+            )
+        variables["sortBy"] = allowed[sort_by]
+    order = (request.query.get("sort_order") or "asc").lower()
+    if order not in ("asc", "desc"):
+        raise RestInputError("Invalid input", {"sort_order": "must be asc or desc"})
+    variables["sortOrder"] = order.upper()
+    return variables
+
+
+def page_of(
+    connection: dict[str, Any], request: RestRequest, item: Callable[[dict[str, Any]], Any]
+) -> dict[str, Any]:
+    """A GraphQL connection (`nodes`, `totalCount`) as a skeleton-crm page."""
+    window = page_variables(request)
+    limit = window["first"]
+    items = [item(node) for node in connection["nodes"]]
+    total = connection["totalCount"]
+    return {
+        "items": items,
+        "total": total,
+        "page": window["offset"] // limit + 1,
+        "limit": limit,
+        "has_more": window["offset"] + len(items) < total,
+    }
