@@ -2,8 +2,11 @@
 
 from models.base import Base
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
+from models.customers import Customer, CustomerStatus, EInvoiceFormat, PositionMode
+from models.geography import Country
 from models.idempotency import IdempotencyRecord
 from models.identity import Membership, MembershipRole, Mode, Organization, Partner, Role, User
+from models.parties import Party, PartyKind, PartyStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
 __all__ = [
@@ -12,12 +15,20 @@ __all__ = [
     "ApiKeyKind",
     "Base",
     "BrowserSession",
+    "Country",
+    "Customer",
+    "CustomerStatus",
+    "EInvoiceFormat",
     "IdempotencyRecord",
     "Membership",
     "MembershipRole",
     "Mode",
     "Organization",
     "Partner",
+    "Party",
+    "PartyKind",
+    "PartyStatus",
+    "PositionMode",
     "RefreshToken",
     "Role",
     "TenancyError",

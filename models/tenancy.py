@@ -8,6 +8,7 @@ new row is stamped with it; a session that declared nothing may not touch tenant
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, Final
 
@@ -20,6 +21,8 @@ from sqlalchemy.orm import (
     mapped_column,
     with_loader_criteria,
 )
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import ClauseElement, ColumnClause, TableClause
 
 
 class _Unscoped:
@@ -50,15 +53,64 @@ def session_tenant(session: Session) -> uuid.UUID | _Unscoped | None:
     raise TenancyError(f"invalid tenant scope {value!r}")
 
 
+def _tenant_tables() -> set[Any]:
+    tables: set[Any] = set()
+    pending: list[type] = [TenantMixin]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        table = cls.__dict__.get("__table__")
+        if table is not None:
+            tables.add(table)
+    return tables
+
+
 def _touches_tenant_rows(state: ORMExecuteState) -> bool:
-    return any(
+    if any(
         isinstance(m.class_, type) and issubclass(m.class_, TenantMixin) for m in state.all_mappers
-    )
+    ):
+        return True
+    # all_mappers only lists top-level entities: also look into select_from(), joins,
+    # subqueries and plain columns.
+    statement = state.statement
+    if not isinstance(statement, ClauseElement):
+        return False
+    tables = _tenant_tables()
+    for element in visitors.iterate(statement):
+        table = element.table if isinstance(element, ColumnClause) else element
+        if isinstance(table, TableClause) and table in tables:
+            return True
+    return False
+
+
+# `.values(organization_id=…)` binds as organization_id, multi-row values as organization_id_m<n>
+# (a WHERE comparison binds as organization_id_<n>: not a written value).
+_WRITTEN_TENANT_PARAM = re.compile(r"organization_id(_m\d+)?")
+
+
+def _check_written_tenant(state: ORMExecuteState, tenant: uuid.UUID) -> None:
+    """ORM bulk INSERT/UPDATE bypass before_flush: refuse values naming another tenant."""
+    params: Any = state.parameters
+    rows: list[Any] = params if isinstance(params, list) else [params] if params else []
+    written: list[Any] = [row["organization_id"] for row in rows if "organization_id" in row]
+    statement = state.statement
+    # With a list of rows the ORM runs a bulk INSERT/UPDATE: the rows carry the values (and
+    # such a statement only compiles inside that bulk operation).
+    if not isinstance(params, list) and isinstance(statement, ClauseElement):
+        compiled = statement.compile(dialect=state.session.get_bind().dialect)
+        written += [v for k, v in compiled.params.items() if _WRITTEN_TENANT_PARAM.fullmatch(k)]
+    for value in written:
+        try:
+            same = uuid.UUID(str(value)) == tenant
+        except ValueError:
+            same = False
+        if not same:
+            raise TenancyError("row belongs to another organization")
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _scope_selects(state: ORMExecuteState) -> None:
-    if not (state.is_select or state.is_update or state.is_delete):
+    if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
         return
     if state.is_column_load or state.is_relationship_load:
         return  # the parent statement was already scoped
@@ -69,6 +121,11 @@ def _scope_selects(state: ORMExecuteState) -> None:
         if _touches_tenant_rows(state):
             raise TenancyError("session has no tenant scope; set session.info['tenant']")
         return
+    assert isinstance(tenant, uuid.UUID)
+    if (state.is_insert or state.is_update) and _touches_tenant_rows(state):
+        _check_written_tenant(state, tenant)
+    if state.is_insert:
+        return  # nothing to filter; written tenant ids were checked above
     state.statement = state.statement.options(
         with_loader_criteria(
             TenantMixin,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -31,6 +32,13 @@ def decode_cursor(cursor: str) -> int:
     if kind != "o" or offset < 0:
         raise BadUserInput("invalid cursor", fields={"after": "invalid cursor"})
     return offset
+
+
+class SortOrder(enum.StrEnum):
+    """Direction of a list's `sortBy` (shared by every list)."""
+
+    ASC = "asc"
+    DESC = "desc"
 
 
 @dataclass(frozen=True)

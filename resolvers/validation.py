@@ -20,14 +20,25 @@ class FieldErrors:
         if self.errors:
             raise BadUserInput(message, fields=self.errors)
 
-    def required(self, field: str, value: str | None) -> str:
+    def required(self, field: str, value: str | None, max_length: int = 200) -> str:
         if value is None or not value.strip():
             self.add(field, "is required")
             return ""
-        return value.strip()
+        return self.text(field, value, max_length) or ""
+
+    def text(self, field: str, value: str | None, max_length: int = 200) -> str | None:
+        """Trimmed text that fits its column; NUL bytes are refused: PostgreSQL cannot store them"""
+        if value is None:
+            return None
+        text = value.strip()
+        if len(text) > max_length:
+            self.add(field, f"must be at most {max_length} characters")
+        elif "\x00" in text:
+            self.add(field, "must not contain NUL characters")
+        return text
 
     def email(self, field: str, value: str | None) -> str:
-        text = self.required(field, value)
+        text = self.required(field, value, max_length=320)
         if not text:
             return ""
         try:

@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
-from models import User
+from models import Country, Customer, Role, User
+from resolvers.customers import batches as customer_batches
+from resolvers.geography import batches as geography_batches
 from resolvers.identity import batches as identity_batches
 from resolvers.unit_of_work import Database
 
@@ -30,6 +32,18 @@ class Loaders:
         self.users: DataLoader[uuid.UUID, User | None] = self._loader(identity_batches.users_by_id)
         self.membership_roles: DataLoader[uuid.UUID, list[str]] = self._loader(
             identity_batches.role_names_by_membership
+        )
+        self.user_roles: DataLoader[uuid.UUID, list[Role]] = self._loader(
+            identity_batches.roles_by_user
+        )
+        self.countries: DataLoader[uuid.UUID, Country | None] = self._loader(
+            geography_batches.countries_by_id
+        )
+        self.customers: DataLoader[uuid.UUID, Customer | None] = self._loader(
+            customer_batches.customers_by_id
+        )
+        self.customer_totals: DataLoader[uuid.UUID, customer_batches.CustomerTotals] = self._loader(
+            customer_batches.totals_by_customer
         )
 
     def _loader(

@@ -8,8 +8,11 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from resolvers.pagination import Page, PageRequest
+from resolvers.pagination import SortOrder as SortOrderModel
 
 NodeT = TypeVar("NodeT")
+
+SortOrder = strawberry.enum(SortOrderModel, name="SortOrder", description="ASC or DESC.")
 
 
 @strawberry.type

@@ -10,14 +10,26 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.customers.mutations import CustomerMutation
+from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
+from schema.geography.mutations import GeographyMutation
+from schema.geography.queries import GeographyQuery
 from schema.identity.mutations import IdentityMutation
 from schema.identity.queries import IdentityQuery
+from schema.identity.users import UsersMutation, UsersQuery
 from schema.loaders import OperationLoaders
+from schema.parties.mutations import PartiesMutation
+from schema.parties.queries import PartiesQuery
 from schema.scalars import SCALAR_MAP
 
-Query = merge_types("Query", (IdentityQuery,))
-Mutation = merge_types("Mutation", (IdentityMutation,))
+Query = merge_types(
+    "Query", (IdentityQuery, UsersQuery, CustomerQuery, GeographyQuery, PartiesQuery)
+)
+Mutation = merge_types(
+    "Mutation",
+    (IdentityMutation, UsersMutation, CustomerMutation, GeographyMutation, PartiesMutation),
+)
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 

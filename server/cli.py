@@ -58,12 +58,19 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from alembic.util import CommandError
+
     from server import migrate
     from server.runtime import database_url
 
     with database_url(settings) as url:
         if args.check:
-            migrate.check(url)
+            try:
+                migrate.check(url)
+            except CommandError as exc:  # behind, or models and migrations differ
+                print(f"comptoir migrate --check: {exc}", file=sys.stderr)
+                return 1
+            print("models and migrations match the database")
         else:
             migrate.upgrade(url)
             print("database is up to date")

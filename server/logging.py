@@ -18,7 +18,8 @@ access_log = logging.getLogger("comptoir.access")
 
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.get() or "-"
+        if not hasattr(record, "request_id"):  # the access log sets its own
+            record.request_id = request_id.get() or "-"
         return True
 
 
@@ -86,6 +87,8 @@ class RequestIdMiddleware:
                     scope["path"],
                     status,
                     extra={
+                        # On the record itself, so every handler (not only ours) sees it.
+                        "request_id": rid,
                         "method": scope["method"],
                         "path": scope["path"],
                         "status": status,

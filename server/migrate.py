@@ -20,7 +20,7 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
+def upgrade(database_url: str, revision: str = "head") -> None:
     """Apply pending migrations (synchronous: call it before the event loop starts)."""
     command.upgrade(alembic_config(database_url), revision)
 

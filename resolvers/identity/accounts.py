@@ -54,15 +54,16 @@ async def register(session: AsyncSession, config: AuthConfig, data: RegisterInpu
     errors = FieldErrors()
     email = errors.email("email", data.email)
     password = errors.password("password", data.password)
+    name = errors.text("name", data.name) or ""
+    organization_name = errors.text("organizationName", data.organization_name)
     errors.raise_if_any()
     if await session.scalar(select(User.id).where(User.email == email)):
         raise Conflict("a user with this email already exists", fields={"email": "already taken"})
-    name = data.name.strip()
     user = User(email=email, name=name, password_hash=hash_password(password), active=True)
     session.add(user)
     await session.flush()
     org = await create_organization(
-        session, name=(data.organization_name or "").strip() or f"{name or email}'s organization"
+        session, name=organization_name or f"{name or email}'s organization"[:200]
     )
     await add_member(session, org.id, user.id, SUPER_ADMIN)
     return await _sign_in(session, config, user, org.id)

@@ -17,6 +17,7 @@ from resolvers.identity.organizations import issue_organization_key
 from resolvers.identity.permissions import is_valid_permission
 from resolvers.identity.secrets import NewKey, new_personal_token, new_prefixed_key, now
 from resolvers.pagination import Page, PageRequest, paginate
+from resolvers.validation import FieldErrors
 
 # Abilities a personal access token may carry (the vorgio contract's vocabulary).
 KNOWN_ABILITIES: frozenset[str] = frozenset(
@@ -64,7 +65,10 @@ async def create_organization_key(
     caller = require_permission(actor, "api_keys:write")
     org = await session.get(Organization, require_organization(caller))
     assert org is not None
-    key, raw = await issue_organization_key(session, org, name.strip())
+    errors = FieldErrors()
+    key_name = errors.required("name", name)
+    errors.raise_if_any()
+    key, raw = await issue_organization_key(session, org, key_name)
     return CreatedKey(key, raw)
 
 
@@ -80,6 +84,9 @@ async def create_personal_access_token(
     if caller.kind is not ActorKind.USER or caller.user_id is None:
         raise Forbidden("personal access tokens are created by a logged-in user")
     org_id = require_organization(caller)
+    errors = FieldErrors()
+    token_name = errors.required("name", name)
+    errors.raise_if_any()
     unknown = [a for a in abilities if a not in KNOWN_ABILITIES or not is_valid_permission(a)]
     if unknown:
         raise BadUserInput(
@@ -94,7 +101,7 @@ async def create_personal_access_token(
         id=key_id,
         kind=ApiKeyKind.PERSONAL,
         mode=mode,
-        name=name.strip(),
+        name=token_name,
         preview=raw.preview,
         secret_hash=raw.secret_hash,
         organization_id=org_id,
@@ -113,7 +120,12 @@ async def revoke_api_key(session: AsyncSession, actor: Actor | None, key_id: uui
     key = await session.get(ApiKey, key_id)
     visible = key is not None and (
         (caller.organization_id is not None and key.organization_id == caller.organization_id)
-        or (caller.partner_id is not None and key.partner_id == caller.partner_id)
+        # A partner manages its own keys of its key's mode only: test never reaches live.
+        or (
+            caller.partner_id is not None
+            and key.partner_id == caller.partner_id
+            and key.mode == caller.mode
+        )
     )
     if key is None or not visible:
         raise NotFound("API key not found")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import MembershipRole, Role, User
+from models import Membership, MembershipRole, Role, User
 
 
 async def users_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[User | None]:
@@ -29,3 +29,18 @@ async def role_names_by_membership(
     for membership_id, name in rows:
         names[membership_id].append(name)
     return [names[i] for i in ids]
+
+
+async def roles_by_user(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[list[Role]]:
+    """Each user's roles in the session's organization (the tenant scope filters the joins)."""
+    rows = await session.execute(
+        select(Membership.user_id, Role)
+        .join(MembershipRole, MembershipRole.membership_id == Membership.id)
+        .join(Role, Role.id == MembershipRole.role_id)
+        .where(Membership.user_id.in_(ids))
+        .order_by(Role.name, Role.id)
+    )
+    roles: dict[uuid.UUID, list[Role]] = {i: [] for i in ids}
+    for user_id, role in rows:
+        roles[user_id].append(role)
+    return [roles[i] for i in ids]

@@ -23,6 +23,7 @@ from models import (
     User,
 )
 from resolvers.errors import Conflict, Forbidden, NotFound
+from resolvers.geography.seed import seed_countries
 from resolvers.identity.actor import Actor, ActorKind, require_actor
 from resolvers.identity.permissions import DEFAULT_ROLES, SUPER_ADMIN
 from resolvers.identity.secrets import NewKey, new_prefixed_key
@@ -52,7 +53,7 @@ async def create_organization(
     external_ref: str | None = None,
     slug: str | None = None,
 ) -> Organization:
-    """A new organization with the default roles (super_admin, admin, viewer)."""
+    """A new organization with the default roles (super_admin, admin, viewer) and countries."""
     org = Organization(
         name=name,
         slug=slug or await _free_slug(session, name),
@@ -73,6 +74,7 @@ async def create_organization(
             )
         )
     await session.flush()
+    await seed_countries(session, org.id)
     return org
 
 
@@ -142,8 +144,9 @@ async def provision_organization(
     name = errors.required("name", data.name)
     owner_email = errors.email("ownerEmail", data.owner_email)
     siret = errors.siret("siret", data.siret)
+    owner_name = errors.text("ownerName", data.owner_name) or ""
+    external_ref = errors.text("externalRef", data.external_ref) or None
     errors.raise_if_any()
-    external_ref = (data.external_ref or "").strip() or None
     if external_ref and await session.scalar(
         select(Organization.id).where(
             Organization.partner_id == partner.partner_id,
@@ -166,7 +169,7 @@ async def provision_organization(
         raise Conflict("an organization with this externalRef already exists") from exc
     owner = await session.scalar(select(User).where(User.email == owner_email))
     if owner is None:
-        owner = User(email=owner_email, name=(data.owner_name or "").strip(), active=True)
+        owner = User(email=owner_email, name=owner_name, active=True)
         session.add(owner)
         await session.flush()
     await add_member(session, org.id, owner.id, SUPER_ADMIN)

@@ -9,6 +9,10 @@ from starlette.requests import HTTPConnection
 from rest_compat.engine import Contract, RestRequest
 from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_error_body
 from rest_compat.skeleton_crm.auth_routes import ROUTES as AUTH_ROUTES
+from rest_compat.skeleton_crm.countries_routes import ROUTES as COUNTRY_ROUTES
+from rest_compat.skeleton_crm.customer_routes import ROUTES as CUSTOMER_ROUTES
+from rest_compat.skeleton_crm.party_routes import ROUTES as PARTY_ROUTES
+from rest_compat.skeleton_crm.user_routes import ROUTES as USER_ROUTES
 from schema.credentials import Credentials, bearer_token
 
 
@@ -21,7 +25,7 @@ contract = Contract(
     name="skeleton-crm",
     title="Skeleton CRM REST API",
     version="0.1.0",
-    routes=AUTH_ROUTES,
+    routes=AUTH_ROUTES + USER_ROUTES + CUSTOMER_ROUTES + COUNTRY_ROUTES + PARTY_ROUTES,
     documents_dir=Path(__file__).with_name("graphql"),
     credentials=credentials,
     statuses=DEFAULT_STATUSES,

@@ -13,7 +13,9 @@ from models import ApiKeyKind as ApiKeyKindModel
 from models import Membership as MembershipModel
 from models import Mode
 from models import Organization as OrganizationModel
+from models import Role as RoleModel
 from models import User as UserModel
+from resolvers.errors import Forbidden
 from resolvers.identity import api_keys as api_key_cases
 from resolvers.identity import members as member_cases
 from resolvers.identity.actor import ActorKind as ActorKindModel
@@ -27,6 +29,39 @@ ActorKind = strawberry.enum(ActorKindModel, name="ActorKind")
 PageSize = Annotated[
     int | None, strawberry.argument(description="Page size, at most 100 (default 20).")
 ]
+
+
+def _require_selected(info: strawberry.Info, organization_id: str) -> None:
+    """Lists under an organization come from the actor's organization: refuse them under another.
+
+    A partner key may read several of its organizations, but acts in (and lists the rows of)
+    only the one selected for the request.
+    """
+    if str(info.context.tenant) != organization_id:
+        raise Forbidden("select this organization (X-Organization-Id) to list its contents")
+
+
+@strawberry.type
+class Role:
+    """A named set of `resource:action` permissions (`*` wildcards) of one organization."""
+
+    id: strawberry.ID
+    name: str
+    description: str
+    permissions: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, role: RoleModel) -> Role:
+        return cls(
+            id=strawberry.ID(str(role.id)),
+            name=role.name,
+            description=role.description,
+            permissions=list(role.permissions or []),
+            created_at=role.created_at,
+            updated_at=role.updated_at,
+        )
 
 
 @strawberry.type
@@ -48,6 +83,16 @@ class User:
             created_at=user.created_at,
             updated_at=user.updated_at,
         )
+
+    @strawberry.field(
+        description="The user's roles in the organization the request acts in (none without one)."
+    )
+    async def roles(self, info: strawberry.Info) -> list[Role]:
+        ctx = info.context
+        if ctx.tenant is None:
+            return []
+        found = await loaders(ctx.db, ctx.tenant).user_roles.load(uuid.UUID(self.id))
+        return [Role.from_model(role) for role in found]
 
 
 @strawberry.type
@@ -148,6 +193,7 @@ class Organization:
         after: str | None = None,
         offset: int | None = None,
     ) -> Connection[Member]:
+        _require_selected(info, self.id)
         ctx = info.context
         async with ctx.session() as session:
             page = await member_cases.list_members(
@@ -163,6 +209,7 @@ class Organization:
         after: str | None = None,
         offset: int | None = None,
     ) -> Connection[ApiKey]:
+        _require_selected(info, self.id)
         ctx = info.context
         async with ctx.session() as session:
             page = await api_key_cases.list_api_keys(

@@ -15,7 +15,9 @@ PASSWORD = "correct-horse-battery"
 
 REGISTER = """
 mutation Register($input: RegisterInput!) {
-  register(input: $input) { accessToken refreshToken tokenType organizationId roles user { id email } }
+  register(input: $input) {
+    accessToken refreshToken tokenType organizationId roles user { id email }
+  }
 }
 """
 

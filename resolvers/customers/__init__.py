@@ -1,0 +1,1 @@
+"""Customers: create, update (partial), soft delete, status, lookups and lists."""

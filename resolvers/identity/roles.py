@@ -1,0 +1,78 @@
+"""Roles of the caller's organization: list them, assign them to members.
+
+Nobody hands out more than they hold: a role may only be assigned by an actor whose own
+permissions cover every permission of that role. So the `super_admin` role (`*:*`) is assigned
+only by a super admin, and an admin can grant `admin` or `viewer` but never escalate.
+
+A personal access token also needs the vorgio ability `team:read` (or `team:write` to change
+anything) to reach users and roles, so a token minted for invoices cannot manage people.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Membership, MembershipRole, Role, User
+from resolvers.errors import Forbidden, NotFound
+from resolvers.identity.actor import Actor, require_organization, require_permission
+
+
+def require_team_permission(actor: Actor | None, permission: str) -> Actor:
+    """`users:*` / `roles:*` from the roles, plus the matching ability for access tokens."""
+    caller = require_permission(actor, permission)
+    ability = "team:read" if permission.endswith(":read") else "team:write"
+    if not caller.has_ability(ability):
+        raise Forbidden(f"this token lacks the {ability} ability")
+    return caller
+
+
+def holds_all(actor: Actor, permissions: Iterable[str]) -> bool:
+    """Whether the actor's own permissions cover every one of these."""
+    return all(actor.can(permission) for permission in permissions)
+
+
+async def list_roles(session: AsyncSession, actor: Actor | None) -> Sequence[Role]:
+    caller = require_team_permission(actor, "roles:read")
+    statement = (
+        select(Role)
+        .where(Role.organization_id == require_organization(caller))
+        .order_by(Role.name, Role.id)
+    )
+    return (await session.scalars(statement)).all()
+
+
+async def assign_role(
+    session: AsyncSession, actor: Actor | None, user_id: uuid.UUID, role_id: uuid.UUID
+) -> User:
+    """Give a member one more role; assigning a role they already have changes nothing."""
+    caller = require_team_permission(actor, "roles:manage")
+    org_id = require_organization(caller)
+    row = (
+        await session.execute(
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.user_id == user_id, Membership.organization_id == org_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("user not found")
+    membership, user = row
+    role = await session.scalar(
+        select(Role).where(Role.id == role_id, Role.organization_id == org_id)
+    )
+    if role is None:
+        raise NotFound("role not found")
+    if not holds_all(caller, role.permissions):
+        raise Forbidden(f"only an actor holding every permission of {role.name} may assign it")
+    # ON CONFLICT keeps the call idempotent even when two requests race.
+    await session.execute(
+        insert(MembershipRole)
+        .values(organization_id=org_id, membership_id=membership.id, role_id=role.id)
+        .on_conflict_do_nothing()
+    )
+    return user

@@ -1,0 +1,1 @@
+"""GraphQL for customers (yaoka's and cloud-billing's customers, vorgio's clients)."""

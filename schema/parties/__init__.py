@@ -1,0 +1,1 @@
+"""GraphQL for suppliers, partners and employees (one `Party` type with a `kind`)."""

@@ -1,0 +1,1 @@
+"""Tests of the REST compatibility layer (packages, so test modules may share names)."""

@@ -1,0 +1,1 @@
+"""skeleton-crm contract tests."""

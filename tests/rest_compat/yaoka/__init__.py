@@ -1,0 +1,1 @@
+"""yaoka contract tests."""
