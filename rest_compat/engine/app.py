@@ -164,6 +164,17 @@ class ContractApp:
             )
         return response
 
+    def _contract_fields(self, route: Route, fields: Any) -> dict[str, str]:
+        """GraphQL input paths (`billingAddress.postalCode`) as the contract names them."""
+        if not isinstance(fields, dict):
+            return {}
+        rename = self.contract.field_name
+        renamed: dict[str, str] = {}
+        for path, message in fields.items():
+            name = route.error_fields.get(path) or (rename(path) if rename else path)
+            renamed[name] = str(message)
+        return renamed
+
     async def _execute(self, route: Route, rest: RestRequest, context: Context) -> Response:
         variables = route.variables(rest)
         result = await self.schema.execute(
@@ -178,7 +189,7 @@ class ContractApp:
             return self.error_for_code(
                 str(extensions.get("code", "INTERNAL_SERVER_ERROR")),
                 first.message,
-                extensions.get("fields"),
+                self._contract_fields(route, extensions.get("fields")),
             )
         assert result.data is not None
         payload = route.present(result.data, rest)

@@ -85,6 +85,8 @@ class Route:
     request_example: Any = None
     # Statuses this route documents besides its success (for the OpenAPI description).
     error_statuses: tuple[int, ...] = (400, 401, 404)
+    # GraphQL input paths renamed in error details, when the contract's general rule is not enough.
+    error_fields: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ class Contract:
     error_media_type: str = "application/json"
     # Bearer tokens this contract accepts (None: any); others get its 401.
     accepts_bearer: Callable[[str], bool] | None = None
+    # How GraphQL input paths are named in this contract's error details (None: unchanged).
+    field_name: Callable[[str], str] | None = None
 
     def status_for(self, code: str) -> int:
         return self.statuses.get(code, 500)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rest_compat.engine.contract import ErrorBodyFn, ErrorReply
@@ -45,3 +46,11 @@ def snake_error_body(details_key: str) -> ErrorBodyFn:
         return body
 
     return render
+
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def snake_case_path(path: str) -> str:
+    """`billingAddress.postalCode` -> `billing_address.postal_code`."""
+    return ".".join(_CAMEL_BOUNDARY.sub("_", part).lower() for part in path.split("."))

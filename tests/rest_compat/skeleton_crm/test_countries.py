@@ -220,9 +220,9 @@ async def test_create_validates_every_field_at_once(app: App) -> None:
         "code": "must be two letters (ISO 3166-1 alpha-2)",
         "name.en": "is required",
         "alpha3": "must be three letters",
-        "numericCode": "must be three digits",
-        "phoneCode": "must look like +48 or +1-684",
-        "currencyCode": "must be an ISO 4217 currency code",
+        "numeric_code": "must be three digits",
+        "phone_code": "must look like +48 or +1-684",
+        "currency_code": "must be an ISO 4217 currency code",
     }
     typed = await app.client.post(
         COUNTRIES, json={"code": 12, "name": "Atlantis"}, headers=bearer(org.token)
