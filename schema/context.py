@@ -29,6 +29,7 @@ class Context:
     request: Any = None  # starlette Request / WebSocket, when there is one
     response: Any = None
     connection_params: dict[str, Any] | None = None
+    cookie_name: str = "comptoir_session"
     _actor: Actor | None = None
     _auth_error: DomainError | None = None
 
@@ -57,6 +58,24 @@ class Context:
     @property
     def auth_error(self) -> DomainError | None:
         return self._auth_error
+
+    def set_session_cookie(self, raw: str) -> None:
+        """HttpOnly and SameSite=Lax: scripts cannot read it, other sites cannot post with it."""
+        if self.response is None or not hasattr(self.response, "set_cookie"):
+            return
+        secure = getattr(getattr(self.request, "url", None), "scheme", "") == "https"
+        self.response.set_cookie(
+            self.cookie_name,
+            raw,
+            max_age=int(self.auth.session_ttl.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+        )
+
+    def clear_session_cookie(self) -> None:
+        if self.credentials.session_cookie and hasattr(self.response, "delete_cookie"):
+            self.response.delete_cookie(self.cookie_name)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -40,7 +40,13 @@ class ComptoirGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        context = Context(db=self.db, auth=self.auth, request=request, response=response)
+        context = Context(
+            db=self.db,
+            auth=self.auth,
+            request=request,
+            response=response,
+            cookie_name=self.cookie_name,
+        )
         if isinstance(request, Request):
             await context.sign_in(from_headers(request.headers, request.cookies, self.cookie_name))
         return context

@@ -22,6 +22,11 @@ class LoginInput:
     organization: str | None = strawberry.field(
         default=None, description="Organization id or slug; the oldest membership otherwise."
     )
+    session_cookie: bool = strawberry.field(
+        default=False,
+        description="Also open a cookie session (HttpOnly), for browser clients and the "
+        "contracts that authenticate with one.",
+    )
 
 
 @strawberry.input

@@ -61,6 +61,9 @@ class IdentityMutation:
             signed_in = await accounts.login(
                 session, ctx.auth, input.email, input.password, input.organization
             )
+            if input.session_cookie:
+                raw = await accounts.open_browser_session(session, ctx.auth, signed_in)
+                ctx.set_session_cookie(raw)
         return _auth_payload(signed_in)
 
     @strawberry.mutation(description="Exchange a refresh token for a new pair (rotation).")
@@ -73,7 +76,9 @@ class IdentityMutation:
     async def logout(self, info: strawberry.Info) -> bool:
         ctx = info.context
         async with ctx.platform_session() as session:
-            return await accounts.logout(session, ctx.actor)
+            ended = await accounts.logout(session, ctx.actor)
+        ctx.clear_session_cookie()
+        return ended
 
     @strawberry.mutation(description="A partner master key creates an organization.")
     async def provision_organization(
