@@ -140,6 +140,8 @@ def test_restart_keeps_data_and_port(tmp_path: Path) -> None:
 
     # The saved port is taken by someone else: a new one is picked.
     with socket.socket() as blocker:
+        # The stopped server's port may linger in TIME_WAIT; a listener can still take it.
+        blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         blocker.bind(("127.0.0.1", first_port))
         blocker.listen()
         with EmbeddedPostgres(tmp_path, fast=True) as pg:
