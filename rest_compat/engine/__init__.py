@@ -1,7 +1,14 @@
 """The REST-compatibility engine: route table -> GraphQL execution -> contract response."""
 
 from rest_compat.engine.app import RestCompat
-from rest_compat.engine.contract import Contract, ErrorReply, RestInputError, RestRequest, Route
+from rest_compat.engine.contract import (
+    Contract,
+    ErrorReply,
+    RestInputError,
+    RestRequest,
+    Route,
+    id_from_path,
+)
 from rest_compat.engine.idempotency import IdempotencyStore
 
 __all__ = [
@@ -12,4 +19,5 @@ __all__ = [
     "RestInputError",
     "RestRequest",
     "Route",
+    "id_from_path",
 ]

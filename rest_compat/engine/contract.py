@@ -61,6 +61,11 @@ CredentialsFn = Callable[[HTTPConnection, RestRequest], Credentials]
 ErrorBodyFn = Callable[[ErrorReply], Any]
 
 
+def id_from_path(request: RestRequest) -> dict[str, Any]:
+    """`{id}` in the path becomes the operation's `$id` (most item routes need nothing else)."""
+    return {"id": request.path_params["id"]}
+
+
 def _no_variables(_: RestRequest) -> dict[str, Any]:
     return {}
 

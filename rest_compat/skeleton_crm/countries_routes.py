@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rest_compat.engine import RestInputError, RestRequest, Route
+from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
 from rest_compat.skeleton_crm.paging import sort_variables
 
 SORTS = {"code": "CODE", "name": "NAME", "created_at": "CREATED_AT"}
@@ -92,10 +92,6 @@ def _list_variables(request: RestRequest) -> dict[str, Any]:
     return {**sort_variables(request, SORTS), **search_filter(request), **_active_filter(request)}
 
 
-def id_variables(request: RestRequest) -> dict[str, Any]:
-    return {"id": request.path_params["id"]}
-
-
 def _create_variables(request: RestRequest) -> dict[str, Any]:
     """Missing code or name go through as empty, so every problem is reported at once."""
     body = request.json_object()
@@ -151,7 +147,7 @@ ROUTES = (
         "GET",
         "/api/v1/countries/{id}",
         "SkeletonGetCountry",
-        variables=id_variables,
+        variables=id_from_path,
         present=_one("country"),
         summary="Get a country (countries:read)",
         error_statuses=(401, 403, 404),
@@ -181,7 +177,7 @@ ROUTES = (
         "PATCH",
         "/api/v1/countries/{id}/activate",
         "SkeletonActivateCountry",
-        variables=id_variables,
+        variables=id_from_path,
         present=_one("activateCountry"),
         summary="Activate a country (countries:write); 409 if already active",
         error_statuses=(401, 403, 404, 409),
@@ -190,7 +186,7 @@ ROUTES = (
         "PATCH",
         "/api/v1/countries/{id}/deactivate",
         "SkeletonDeactivateCountry",
-        variables=id_variables,
+        variables=id_from_path,
         present=_one("deactivateCountry"),
         summary="Deactivate a country (countries:write); 409 if already inactive",
         error_statuses=(401, 403, 404, 409),

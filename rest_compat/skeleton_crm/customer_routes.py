@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_compat.engine import RestInputError, RestRequest, Route
+from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
 from rest_compat.skeleton_crm.paging import LIST_PARAMETERS, page_of, page_variables, sort_variables
 
 SORTS = {
@@ -244,7 +244,7 @@ ROUTES = (
         "GET",
         "/api/v1/customers/{id}",
         "SkeletonGetCustomer",
-        variables=lambda request: {"id": request.path_params["id"]},
+        variables=id_from_path,
         present=lambda data, _: customer(data["customer"]),
         summary="Get a customer (customers:read)",
         error_statuses=(401, 403, 404),

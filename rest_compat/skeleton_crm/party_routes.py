@@ -9,13 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rest_compat.engine import RestInputError, RestRequest, Route
-from rest_compat.skeleton_crm.countries_routes import (
-    check,
-    id_variables,
-    search_filter,
-    strings,
-)
+from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
+from rest_compat.skeleton_crm.countries_routes import check, search_filter, strings
 from rest_compat.skeleton_crm.paging import (
     LIST_PARAMETERS,
     page_of,
@@ -171,7 +166,7 @@ def routes(kind: Kind) -> tuple[Route, ...]:
             "PATCH",
             f"{item}/{action.lower()}",
             f"Skeleton{action}{kind.one}",
-            variables=id_variables,
+            variables=id_from_path,
             present=_present("setPartyStatus"),
             summary=f"{action} a {one} (parties:write); {refused}",
             error_statuses=(401, 403, 404, 409),
@@ -208,7 +203,7 @@ def routes(kind: Kind) -> tuple[Route, ...]:
             "GET",
             item,
             f"SkeletonGet{kind.one}",
-            variables=id_variables,
+            variables=id_from_path,
             present=_present("party"),
             summary=f"Get a {one} (parties:read)",
             error_statuses=(401, 403, 404),

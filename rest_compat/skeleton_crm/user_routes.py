@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from rest_compat.engine import RestInputError, RestRequest, Route
+from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
 from rest_compat.skeleton_crm.paging import (
     LIST_PARAMETERS,
     page_of,
@@ -51,10 +51,6 @@ def _list_variables(request: RestRequest) -> dict[str, Any]:
     return variables
 
 
-def _id_variables(request: RestRequest) -> dict[str, Any]:
-    return {"id": request.path_params["id"]}
-
-
 def _assign_variables(request: RestRequest) -> dict[str, Any]:
     role_id = request.require("role_id")["role_id"]
     try:
@@ -96,7 +92,7 @@ ROUTES = (
         "GET",
         "/api/v1/users/{id}",
         "SkeletonGetUser",
-        variables=_id_variables,
+        variables=id_from_path,
         present=lambda data, _: user(data["user"]),
         summary="Get a user of the organization (users:read)",
         error_statuses=(401, 403, 404),
@@ -115,7 +111,7 @@ ROUTES = (
         "PATCH",
         "/api/v1/users/{id}/deactivate",
         "SkeletonDeactivateUser",
-        variables=_id_variables,
+        variables=id_from_path,
         present=lambda data, _: user(data["deactivateUser"]),
         summary="Deactivate a user (users:write); 409 if already inactive",
         error_statuses=(401, 403, 404, 409),
@@ -124,7 +120,7 @@ ROUTES = (
         "PATCH",
         "/api/v1/users/{id}/activate",
         "SkeletonActivateUser",
-        variables=_id_variables,
+        variables=id_from_path,
         present=lambda data, _: user(data["activateUser"]),
         summary="Reactivate a user (users:write); 409 if already active",
         error_statuses=(401, 403, 404, 409),
