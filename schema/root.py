@@ -6,9 +6,11 @@ from functools import partial
 from pathlib import Path
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
@@ -34,10 +36,20 @@ Mutation = merge_types(
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
+class Schema(strawberry.Schema):
+    """Strawberry logs every error with a traceback; expected ones (bad input, 404…) are not
+    incidents. `schema.errors.ErrorCodes` already logged the unexpected ones, with their cause."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
 def build_schema(
     max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30
 ) -> strawberry.Schema:
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
