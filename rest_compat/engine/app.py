@@ -141,7 +141,7 @@ class ContractApp:
                 status_code=claim.status or 200,
                 media_type=claim.content_type,
             )
-            replay.headers["Idempotent-Replayed"] = "true"
+            replay.headers[self.contract.replay_header] = "true"
             return replay
         if claim.outcome == MISMATCH:
             return self.error_for_code(

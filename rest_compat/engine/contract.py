@@ -107,6 +107,10 @@ class Contract:
     error_media_type: str = "application/json"
     # Bearer tokens this contract accepts (None: any); others get its 401.
     accepts_bearer: Callable[[str], bool] | None = None
+    # Headers every authenticated route requires besides Authorization (for OpenAPI).
+    required_headers: tuple[str, ...] = ()
+    # The response header that marks a replayed idempotent response.
+    replay_header: str = "Idempotent-Replayed"
     # How GraphQL input paths are named in this contract's error details (None: unchanged).
     field_name: Callable[[str], str] | None = None
 

@@ -31,6 +31,11 @@ def _operation(contract: Contract, route: Route) -> dict[str, Any]:
         {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
         for name in route.query_parameters
     ]
+    if route.authenticated:
+        parameters += [
+            {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+            for name in contract.required_headers
+        ]
     if route.method == "POST":
         parameters.append(
             {

@@ -101,3 +101,13 @@ def test_fingerprint_ignores_key_order_but_not_values() -> None:
     )
     assert fingerprint("POST", "/x", {"a": 1}) != fingerprint("POST", "/x", {"a": 2})
     assert fingerprint("POST", "/x", {"a": 1}) != fingerprint("POST", "/y", {"a": 1})
+
+
+def test_contract_wide_headers_are_documented_on_authenticated_routes() -> None:
+    cloud_billing = next(c for c in CONTRACTS if c.name == "cloud-billing")
+    document = openapi_document(cloud_billing)
+    for route in cloud_billing.routes:
+        parameters = document["paths"][route.path][route.method.lower()]["parameters"]
+        assert {"name": "x-tenant-slug", "in": "header", "required": True} | {
+            "schema": {"type": "string"}
+        } in parameters

@@ -1,0 +1,1 @@
+"""vorgio contract tests."""
