@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from models.tenancy import TENANT_KEY, UNSCOPED
-from resolvers.identity.actor import Actor
 
 
 class Database:
@@ -34,9 +33,6 @@ class Database:
             session.info[TENANT_KEY] = tenant
             async with session.begin():
                 yield session
-
-    def for_actor(self, actor: Actor | None) -> uuid.UUID | None:
-        return actor.organization_id if actor else None
 
     @asynccontextmanager
     async def platform(self) -> AsyncIterator[AsyncSession]:

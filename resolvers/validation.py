@@ -37,6 +37,10 @@ class FieldErrors:
             self.add(field, "must not contain NUL characters")
         return text
 
+    def optional(self, field: str, value: str | None, max_length: int = 200) -> str | None:
+        """Like `text`, with an empty or blank value meaning "no value" (None)."""
+        return self.text(field, value, max_length) or None
+
     def email(self, field: str, value: str | None) -> str:
         text = self.required(field, value, max_length=320)
         if not text:

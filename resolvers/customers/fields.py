@@ -40,10 +40,7 @@ _EU_VAT_PREFIXES = frozenset(stdnum_eu_vat.MEMBER_STATES) | {"el", "xi"}
 
 def text(max_length: int) -> Cleaner:
     def clean(errors: FieldErrors, field: str, value: str | None) -> str | None:
-        stripped = (value or "").strip()
-        if len(stripped) > max_length:
-            errors.add(field, f"must be at most {max_length} characters")
-        return stripped or None
+        return errors.optional(field, value, max_length)
 
     return clean
 
@@ -63,10 +60,7 @@ def required_text(max_length: int) -> Cleaner:
 def email(errors: FieldErrors, field: str, value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
-    cleaned = errors.email(field, value)
-    if len(cleaned) > 320:
-        errors.add(field, "must be at most 320 characters")
-    return cleaned
+    return errors.email(field, value)
 
 
 def email_list(errors: FieldErrors, field: str, value: list[str] | None) -> list[str]:

@@ -15,19 +15,11 @@ MAX_NAME = 200
 
 def optional_text(errors: FieldErrors, field: str, value: str | None, limit: int) -> str | None:
     """Trimmed text, None when empty; too long is an error."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if len(text) > limit:
-        errors.add(field, f"must be at most {limit} characters")
-    return text
+    return errors.optional(field, value, limit)
 
 
 def required_text(errors: FieldErrors, field: str, value: str | None, limit: int) -> str:
-    text = errors.required(field, value)
-    if len(text) > limit:
-        errors.add(field, f"must be at most {limit} characters")
-    return text
+    return errors.required(field, value, limit)
 
 
 def _pattern(

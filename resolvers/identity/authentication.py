@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import ApiKey, ApiKeyKind, BrowserSession, Organization, RefreshToken, User
+from models import ApiKey, ApiKeyKind, BrowserSession, RefreshToken, User
 from resolvers.errors import Forbidden, NotFound, Unauthenticated
 from resolvers.identity.actor import Actor, ActorKind, Credentials
 from resolvers.identity.memberships import (
@@ -107,10 +107,9 @@ async def _user_actor(
     grant = await membership_grant(session, user.id, org_id) if org_id else None
     if org_id is not None and grant is None:
         raise Forbidden("not a member of this organization")
-    mode = await session.scalar(select(Organization.mode).where(Organization.id == org_id))
     return Actor(
         kind=kind,
-        mode=mode,
+        mode=grant.mode if grant else None,
         user_id=user.id,
         organization_id=org_id,
         session_id=session_id,

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Membership, MembershipRole, Organization, Role
+from models import Membership, MembershipRole, Mode, Organization, Role
 from resolvers.errors import NotFound
 
 
 @dataclass(frozen=True)
 class MembershipGrant:
     organization_id: uuid.UUID
+    mode: Mode
     roles: tuple[str, ...]
     permissions: frozenset[str]
 
@@ -47,7 +48,9 @@ async def membership_grant(
 ) -> MembershipGrant | None:
     rows = (
         await session.execute(
-            select(Membership.id, Role.name, Role.permissions)
+            select(Organization.mode, Role.name, Role.permissions)
+            .select_from(Membership)
+            .join(Organization, Organization.id == Membership.organization_id)
             .outerjoin(MembershipRole, MembershipRole.membership_id == Membership.id)
             .outerjoin(Role, Role.id == MembershipRole.role_id)
             .where(Membership.user_id == user_id, Membership.organization_id == organization_id)
@@ -58,4 +61,4 @@ async def membership_grant(
         return None
     roles = tuple(name for _, name, _ in rows if name is not None)
     permissions = frozenset(p for _, _, perms in rows for p in (perms or ()))
-    return MembershipGrant(organization_id, roles, permissions)
+    return MembershipGrant(organization_id, rows[0][0], roles, permissions)

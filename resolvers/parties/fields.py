@@ -16,7 +16,6 @@ from resolvers.geography.references import usable_country
 from resolvers.validation import FieldErrors
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{2,48}$")
-MAX_EMAIL = 320
 
 
 def phone(errors: FieldErrors, field: str, value: str | None) -> str | None:
@@ -37,10 +36,7 @@ def website(errors: FieldErrors, field: str, value: str | None) -> str | None:
 
 
 def email(errors: FieldErrors, field: str, value: str | None) -> str:
-    address = errors.email(field, value)
-    if len(address) > MAX_EMAIL:
-        errors.add(field, f"must be at most {MAX_EMAIL} characters")
-    return address
+    return errors.email(field, value)
 
 
 Check = Callable[[FieldErrors, str, str | None], str | None]

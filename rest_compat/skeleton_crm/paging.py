@@ -6,29 +6,17 @@ from collections.abc import Callable
 from typing import Any
 
 from rest_compat.engine import RestInputError, RestRequest
+from rest_compat.engine.query import int_parameter
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 LIST_PARAMETERS = ("page", "limit", "sort_by", "sort_order")
 
 
-def _positive_int(request: RestRequest, name: str, default: int) -> int:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise RestInputError("Invalid input", {name: "must be an integer"}) from exc
-    if value < 1:
-        raise RestInputError("Invalid input", {name: "must be at least 1"})
-    return value
-
-
 def page_variables(request: RestRequest) -> dict[str, Any]:
     """GraphQL `first`/`offset` for the requested page (limit capped at 100)."""
-    page = _positive_int(request, "page", 1)
-    limit = min(_positive_int(request, "limit", DEFAULT_LIMIT), MAX_LIMIT)
+    page = int_parameter(request, "page", default=1, minimum=1)
+    limit = min(int_parameter(request, "limit", default=DEFAULT_LIMIT, minimum=1), MAX_LIMIT)
     return {"first": limit, "offset": (page - 1) * limit}
 
 

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from rest_compat.engine import RestInputError, RestRequest
+from rest_compat.engine import RestRequest
+from rest_compat.engine.query import int_parameter
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -23,16 +24,7 @@ PAGE_ERROR_FIELDS = {"first": "limit", "after": "cursor"}
 
 def limit_of(request: RestRequest) -> int:
     """The page size: 1 or more, larger values capped at 100 (the documented maximum)."""
-    raw = request.query.get("limit")
-    if raw is None or raw == "":
-        return DEFAULT_LIMIT
-    try:
-        limit = int(raw)
-    except ValueError as exc:
-        raise RestInputError("Invalid input", {"limit": "must be an integer"}) from exc
-    if limit < 1:
-        raise RestInputError("Invalid input", {"limit": "must be at least 1"})
-    return min(limit, MAX_LIMIT)
+    return min(int_parameter(request, "limit", default=DEFAULT_LIMIT, minimum=1), MAX_LIMIT)
 
 
 def page_variables(request: RestRequest) -> dict[str, Any]:

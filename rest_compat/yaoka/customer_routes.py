@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_compat.engine import RestInputError, RestRequest, Route
+from rest_compat.engine.query import int_parameter
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 100
@@ -19,21 +20,12 @@ def customer(node: dict[str, Any]) -> dict[str, Any]:
     return {"id": node["id"], "name": node["name"], "email": node["email"], "siret": node["siret"]}
 
 
-def _limit(request: RestRequest) -> int:
-    raw = request.query.get("limit")
-    if raw is None or raw == "":
-        return DEFAULT_LIMIT
-    try:
-        limit = int(raw)
-    except ValueError as exc:
-        raise RestInputError("Invalid input", {"limit": "must be an integer"}) from exc
-    if not 1 <= limit <= MAX_LIMIT:
-        raise RestInputError("Invalid input", {"limit": f"must be between 1 and {MAX_LIMIT}"})
-    return limit
-
-
 def _list_variables(request: RestRequest) -> dict[str, Any]:
-    variables: dict[str, Any] = {"first": _limit(request)}
+    variables: dict[str, Any] = {
+        "first": int_parameter(
+            request, "limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT
+        )
+    }
     cursor = request.query.get("cursor")
     if cursor:
         variables["after"] = cursor

@@ -112,9 +112,7 @@ class Member:
     @strawberry.field
     async def roles(self, info: strawberry.Info) -> list[str]:
         ctx = info.context
-        return await loaders(ctx.db, ctx.tenant).membership_roles.load(self.id_uuid)
-
-    id_uuid: strawberry.Private[uuid.UUID]
+        return await loaders(ctx.db, ctx.tenant).membership_roles.load(uuid.UUID(self.id))
 
     @classmethod
     def from_model(cls, membership: MembershipModel) -> Member:
@@ -122,7 +120,6 @@ class Member:
             id=strawberry.ID(str(membership.id)),
             created_at=membership.created_at,
             user_id=membership.user_id,
-            id_uuid=membership.id,
         )
 
 
