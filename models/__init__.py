@@ -6,6 +6,17 @@ from models.customers import Customer, CustomerStatus, EInvoiceFormat, PositionM
 from models.geography import Country
 from models.idempotency import IdempotencyRecord
 from models.identity import Membership, MembershipRole, Mode, Organization, Partner, Role, User
+from models.invoicing import (
+    Cadence,
+    DocumentKind,
+    DocumentStatus,
+    Invoice,
+    InvoiceLine,
+    LineMode,
+    NumberCounter,
+    Payment,
+    RenderedDocument,
+)
 from models.parties import Party, PartyKind, PartyStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
@@ -15,21 +26,30 @@ __all__ = [
     "ApiKeyKind",
     "Base",
     "BrowserSession",
+    "Cadence",
     "Country",
     "Customer",
     "CustomerStatus",
+    "DocumentKind",
+    "DocumentStatus",
     "EInvoiceFormat",
     "IdempotencyRecord",
+    "Invoice",
+    "InvoiceLine",
+    "LineMode",
     "Membership",
     "MembershipRole",
     "Mode",
+    "NumberCounter",
     "Organization",
     "Partner",
     "Party",
     "PartyKind",
     "PartyStatus",
+    "Payment",
     "PositionMode",
     "RefreshToken",
+    "RenderedDocument",
     "Role",
     "TenancyError",
     "TenantMixin",

@@ -45,6 +45,19 @@ class Organization(IdMixin, TimestampMixin, Base):
     )
     external_ref: Mapped[str | None] = mapped_column(String(200))
 
+    # The seller on the organization's invoices (PDF and e-invoices).
+    street: Mapped[str | None] = mapped_column(String(255))
+    line2: Mapped[str | None] = mapped_column(String(255))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(255))
+    country: Mapped[str | None] = mapped_column(String(2))
+    vat_number: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    iban: Mapped[str | None] = mapped_column(String(34))
+    bic: Mapped[str | None] = mapped_column(String(11))
+    default_currency: Mapped[str] = mapped_column(String(3), default="EUR", server_default="EUR")
+
 
 class User(IdMixin, TimestampMixin, Base):
     """A person who logs in; belongs to organizations through memberships."""

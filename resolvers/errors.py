@@ -12,10 +12,15 @@ from typing import Any, ClassVar
 class DomainError(Exception):
     code: ClassVar[str] = "INTERNAL"
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, message: str, *, fields: dict[str, str] | None = None, reason: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        # A finer, stable name for the failure (`client-has-retained-invoices`), for contracts
+        # that document one error type per reason.
+        self.reason = reason
 
     @property
     def extensions(self) -> dict[str, Any]:
@@ -23,6 +28,8 @@ class DomainError(Exception):
         ext: dict[str, Any] = {"code": self.code}
         if self.fields:
             ext["fields"] = dict(self.fields)
+        if self.reason:
+            ext["reason"] = self.reason
         return ext
 
 

@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
-from models import Country, Customer, Role, User
+from models import Country, Customer, Invoice, InvoiceLine, Payment, Role, User
 from resolvers.customers import batches as customer_batches
 from resolvers.geography import batches as geography_batches
 from resolvers.identity import batches as identity_batches
+from resolvers.invoicing import batches as invoicing_batches
 from resolvers.unit_of_work import Database
 
 K = TypeVar("K")
@@ -44,6 +45,18 @@ class Loaders:
         )
         self.customer_totals: DataLoader[uuid.UUID, customer_batches.CustomerTotals] = self._loader(
             customer_batches.totals_by_customer
+        )
+        self.documents: DataLoader[uuid.UUID, Invoice | None] = self._loader(
+            invoicing_batches.documents_by_id
+        )
+        self.document_lines: DataLoader[uuid.UUID, list[InvoiceLine]] = self._loader(
+            invoicing_batches.lines_by_document
+        )
+        self.payments: DataLoader[uuid.UUID, list[Payment]] = self._loader(
+            invoicing_batches.payments_by_invoice
+        )
+        self.credit_notes: DataLoader[uuid.UUID, list[Invoice]] = self._loader(
+            invoicing_batches.credit_notes_by_invoice
         )
 
     def _loader(

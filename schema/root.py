@@ -20,17 +20,27 @@ from schema.geography.queries import GeographyQuery
 from schema.identity.mutations import IdentityMutation
 from schema.identity.queries import IdentityQuery
 from schema.identity.users import UsersMutation, UsersQuery
+from schema.invoicing.mutations import InvoicingMutation
+from schema.invoicing.queries import InvoicingQuery
 from schema.loaders import OperationLoaders
 from schema.parties.mutations import PartiesMutation
 from schema.parties.queries import PartiesQuery
 from schema.scalars import SCALAR_MAP
 
 Query = merge_types(
-    "Query", (IdentityQuery, UsersQuery, CustomerQuery, GeographyQuery, PartiesQuery)
+    "Query",
+    (IdentityQuery, UsersQuery, CustomerQuery, GeographyQuery, PartiesQuery, InvoicingQuery),
 )
 Mutation = merge_types(
     "Mutation",
-    (IdentityMutation, UsersMutation, CustomerMutation, GeographyMutation, PartiesMutation),
+    (
+        IdentityMutation,
+        UsersMutation,
+        CustomerMutation,
+        GeographyMutation,
+        PartiesMutation,
+        InvoicingMutation,
+    ),
 )
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")

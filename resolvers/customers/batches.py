@@ -6,10 +6,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Customer
+from models import Customer, DocumentKind, Invoice
+
+_BILLED = (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE)
 
 
 async def customers_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Customer | None]:
@@ -29,10 +31,22 @@ class CustomerTotals:
 async def totals_by_customer(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[CustomerTotals]:
-    """Zero for everyone until invoices and credit notes exist.
+    """One aggregate over issued documents, grouped by customer (drafts and quotes left out).
 
-    The invoicing domain replaces this with one aggregate query over its documents (grouped
-    by customer id), so every list keeps a fixed number of statements.
-    """
-    del session
-    return [CustomerTotals() for _ in ids]
+    Purchases are invoices net of their credit notes; the credit balance is what credit
+    notes still owe the customer (their amounts are negative, shown positive here)."""
+    issued = Invoice.issued_at.is_not(None)
+    invoiced = func.coalesce(func.sum(Invoice.total).filter(Invoice.kind.in_(_BILLED)), 0)
+    credited = func.coalesce(
+        func.sum(Invoice.total).filter(Invoice.kind == DocumentKind.CREDIT_NOTE), 0
+    )
+    rows = await session.execute(
+        select(Invoice.customer_id, invoiced, credited)
+        .where(Invoice.customer_id.in_(ids), issued)
+        .group_by(Invoice.customer_id)
+    )
+    found = {
+        customer_id: CustomerTotals(purchases=int(billed), credit_balance=-int(credit))
+        for customer_id, billed, credit in rows
+    }
+    return [found.get(i, CustomerTotals()) for i in ids]

@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 from starlette.applications import Starlette
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
@@ -84,11 +85,19 @@ class ContractApp:
         body = self.contract.error_body(reply)
         return JSONBody(body, status_code=reply.status, media_type=self.contract.error_media_type)
 
-    def error_for_code(self, code: str, message: str, fields: Any = None) -> Response:
-        status = self.contract.status_for(code)
+    def error_for_code(
+        self,
+        code: str,
+        message: str,
+        fields: Any = None,
+        reason: str | None = None,
+        route: Route | None = None,
+    ) -> Response:
+        override = route.statuses.get(code) if route is not None else None
+        status = override or self.contract.status_for(code)
         if status >= 500:
             message = "Internal server error"
-        return self.error(ErrorReply(status, code, message, fields or {}))
+        return self.error(ErrorReply(status, code, message, fields or {}, reason))
 
     def _endpoint(self, route: Route) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -190,9 +199,13 @@ class ContractApp:
                 str(extensions.get("code", "INTERNAL_SERVER_ERROR")),
                 first.message,
                 self._contract_fields(route, extensions.get("fields")),
+                reason=extensions.get("reason"),
+                route=route,
             )
         assert result.data is not None
         payload = route.present(result.data, rest)
+        if isinstance(payload, Response):
+            return payload  # the presenter chose the whole reply (bytes, ETag, 304…)
         if route.status == 204:
             return Response(status_code=204)
         return JSONBody(payload, status_code=route.status)
@@ -201,6 +214,8 @@ class ContractApp:
 async def _json_body(request: Request) -> Any:
     if request.method in ("GET", "HEAD", "DELETE"):
         return None
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await _form_body(request)
     raw = await request.body()
     if not raw.strip():
         return None
@@ -208,6 +223,23 @@ async def _json_body(request: Request) -> Any:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RestInputError("Request body is not valid JSON") from exc
+
+
+async def _form_body(request: Request) -> dict[str, Any]:
+    """A multipart body as a dict: text fields as strings, files as `UploadFile`s; a repeated
+    name (`cc[]`, `attachments[]`) becomes a list under the name without its brackets."""
+    try:
+        form = await request.form()
+    except MultiPartException as exc:
+        raise RestInputError(f"Invalid multipart body: {exc.message}") from exc
+    body: dict[str, Any] = {}
+    for name in form:
+        values = form.getlist(name)
+        if name.endswith("[]"):
+            body[name[:-2]] = list(values)
+        else:
+            body[name] = values[0] if len(values) == 1 else list(values)
+    return body
 
 
 def _idempotency_scope(context: Context) -> str | None:

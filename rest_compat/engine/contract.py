@@ -29,7 +29,7 @@ class RestRequest:
     path_params: Mapping[str, str]
     query: QueryParams
     headers: Headers
-    body: Any  # the parsed JSON body, None when there is none
+    body: Any  # the parsed JSON body (a dict of fields and UploadFiles for multipart), or None
 
     def json_object(self) -> dict[str, Any]:
         if not isinstance(self.body, dict):
@@ -53,6 +53,7 @@ class ErrorReply:
     code: str  # the domain code (UNAUTHENTICATED, NOT_FOUND, ...) or an engine code
     message: str
     fields: Mapping[str, str] = field(default_factory=dict)
+    reason: str | None = None  # the domain's finer name for the failure, when it gives one
 
 
 VariablesFn = Callable[[RestRequest], dict[str, Any]]
@@ -92,6 +93,9 @@ class Route:
     error_statuses: tuple[int, ...] = (400, 401, 404)
     # GraphQL input paths renamed in error details, when the contract's general rule is not enough.
     error_fields: Mapping[str, str] = field(default_factory=dict)
+    # Domain code -> status for this route, where it documents another than the contract's
+    # (vorgio answers 422 where a document is in the wrong state, the others 409).
+    statuses: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

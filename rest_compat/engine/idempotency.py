@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from starlette.datastructures import UploadFile
+
 REPLAY = "replay"
 MISMATCH = "mismatch"
 IN_FLIGHT = "in_flight"
@@ -32,6 +34,13 @@ class IdempotencyStore(Protocol):
 
 
 def fingerprint(method: str, path: str, body: Any) -> str:
-    """Same route and same JSON payload (key order ignored) give the same fingerprint."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    """Same route and same JSON payload (key order ignored) give the same fingerprint; an
+    uploaded file counts by its name, type and size."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=_upload_key)
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+
+
+def _upload_key(value: Any) -> str:
+    if isinstance(value, UploadFile):
+        return f"file:{value.filename}:{value.content_type}:{value.size}"
+    return str(value)

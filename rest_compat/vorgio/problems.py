@@ -35,6 +35,8 @@ _INDEX = re.compile(r"\[(\d+)\]")
 
 def problem(reply: ErrorReply) -> dict[str, Any]:
     slug, title = _PROBLEMS.get(reply.code, _INTERNAL)
+    if reply.reason:  # the contract names some problems by their reason
+        slug, title = reply.reason, reply.reason.replace("-", " ").capitalize()
     body: dict[str, Any] = {
         "type": TYPE_BASE + slug,
         "title": title,

@@ -1,0 +1,1 @@
+"""Invoicing: invoices, credit notes and quotes, payments, numbering, recurrence, rendering."""

@@ -1,0 +1,75 @@
+"""Creating and changing documents in one step, as the contracts do it: a draft, or a
+document issued (and possibly paid) in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import DocumentKind, Invoice
+from resolvers.errors import BadUserInput
+from resolvers.identity.actor import Actor
+from resolvers.invoicing import drafts
+from resolvers.invoicing.inputs import DocumentPatch, Keep
+from resolvers.invoicing.lifecycle import issue
+from resolvers.invoicing.payments import pay_in_full
+from resolvers.invoicing.schedule import validate_schedule
+
+
+async def create(
+    session: AsyncSession,
+    actor: Actor | None,
+    kind: DocumentKind,
+    patch: DocumentPatch,
+    *,
+    finalize: bool = False,
+    sent: bool = False,
+) -> Invoice:
+    _check_one_step(patch, finalize or sent)
+    document = await drafts.create_document(session, actor, kind, patch)
+    if finalize or sent:
+        await _issue(session, document, patch, sent=sent)
+    return document
+
+
+async def update(
+    session: AsyncSession,
+    actor: Actor | None,
+    document_id: uuid.UUID,
+    patch: DocumentPatch,
+    *,
+    finalize: bool = False,
+) -> Invoice:
+    """Change a draft; with `finalize`, issue it in the same transaction."""
+    _check_one_step(patch, finalize)
+    document = await drafts.update_draft(session, actor, document_id, patch)
+    if finalize:
+        await _issue(session, document, patch, sent=False)
+    return document
+
+
+def _check_one_step(patch: DocumentPatch, issuing: bool) -> None:
+    if issuing:
+        return
+    if not isinstance(patch.recurrence, Keep) and patch.recurrence is not None:
+        raise BadUserInput(
+            "a draft cannot recur", fields={"every": "a recurring invoice is issued at once"}
+        )
+    if not isinstance(patch.paid_on, Keep) and patch.paid_on is not None:
+        raise BadUserInput("a draft cannot be paid", fields={"paidOn": "issue the invoice first"})
+
+
+async def _issue(
+    session: AsyncSession, document: Invoice, patch: DocumentPatch, sent: bool
+) -> None:
+    validate_schedule(document.kind, document.recurrence, document.next_invoice_at, None)
+    await issue(session, document, sent=sent)
+    if document.next_invoice_at is not None and document.issue_date is not None:
+        validate_schedule(
+            document.kind, document.recurrence, document.next_invoice_at, document.issue_date
+        )
+    paid_on: date | None = None if isinstance(patch.paid_on, Keep) else patch.paid_on
+    if paid_on is not None:
+        await pay_in_full(session, document, paid_on)

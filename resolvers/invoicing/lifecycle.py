@@ -1,0 +1,172 @@
+"""Transitions after the draft: finalize (the number), send, cancel, and the credit note
+(Stornorechnung) that reverses an issued invoice.
+
+Issued documents never change their lines or amounts: a correction is a new document that
+references the original and negates its rounded amounts (never recomputed).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import DocumentKind, DocumentStatus, Invoice, InvoiceLine
+from resolvers.errors import BadUserInput, Conflict
+from resolvers.identity.actor import Actor
+from resolvers.invoicing.access import WRITE, require_invoices
+from resolvers.invoicing.drafts import ensure_draft
+from resolvers.invoicing.lookup import document_for_update
+from resolvers.invoicing.money import TaxAmount
+from resolvers.invoicing.numbering import flush_numbered, format_number, series_for, take_number
+
+FINALIZED = (DocumentStatus.ISSUED, DocumentStatus.SENT)
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+async def finalize(
+    session: AsyncSession,
+    actor: Actor | None,
+    document_id: uuid.UUID,
+    *,
+    sent: bool = False,
+) -> Invoice:
+    """Draft → issued (or sent): the gapless number is taken in this transaction."""
+    require_invoices(actor, WRITE)
+    document = await document_for_update(session, document_id)
+    ensure_draft(document)
+    await issue(session, document, sent=sent)
+    return document
+
+
+async def issue(session: AsyncSession, document: Invoice, *, sent: bool = False) -> None:
+    """Number and date a draft the caller holds locked."""
+    has_lines = await session.scalar(select(exists().where(InvoiceLine.invoice_id == document.id)))
+    if not has_lines:
+        raise BadUserInput(
+            "a document needs at least one line", fields={"lines": "at least one line"}
+        )
+    if document.recurrence is not None and document.next_invoice_at is None:
+        raise BadUserInput(
+            "a recurring invoice needs its next date",
+            fields={"nextInvoiceAt": "is required with a recurrence"},
+        )
+    now = datetime.now(UTC)
+    document.issue_date = document.issue_date or now.date()
+    if document.due_date is None and document.due_offset_days is not None:
+        document.due_date = document.issue_date + timedelta(days=document.due_offset_days)
+    if document.number is None:
+        document.series = series_for(document.kind, document.issue_date)
+        document.sequence = await take_number(session, document.organization_id, document.series)
+        document.number = format_number(document.series, document.sequence)
+    document.status = DocumentStatus.SENT if sent else DocumentStatus.ISSUED
+    document.issued_at = now
+    if sent:
+        document.sent_at = now
+    await flush_numbered(session)
+
+
+async def send(session: AsyncSession, actor: Actor | None, document_id: uuid.UUID) -> Invoice:
+    """Mark a document sent (a draft is finalized first). Sending mail is not done here."""
+    require_invoices(actor, WRITE)
+    document = await document_for_update(session, document_id)
+    if document.status is DocumentStatus.DRAFT:
+        await issue(session, document, sent=True)
+    elif document.status is DocumentStatus.ISSUED:
+        document.status = DocumentStatus.SENT
+        document.sent_at = datetime.now(UTC)
+        await session.flush()
+    elif document.status is not DocumentStatus.SENT:
+        raise Conflict(f"a {document.status.value} document cannot be sent")
+    return document
+
+
+async def cancel(
+    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, reason: str | None = None
+) -> Invoice:
+    """A draft is voided; an issued invoice is reversed by a credit note. Returns the original."""
+    require_invoices(actor, WRITE)
+    document = await document_for_update(session, document_id)
+    if document.status is DocumentStatus.DRAFT:
+        document.status = DocumentStatus.CANCELLED
+        document.cancelled_at = datetime.now(UTC)
+        await session.flush()
+        return document
+    await _reverse(session, document, reason)
+    return document
+
+
+async def reverse(
+    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, reason: str | None = None
+) -> Invoice:
+    """Issue the credit note (Stornorechnung) that cancels an issued invoice; returns it."""
+    require_invoices(actor, WRITE)
+    document = await document_for_update(session, document_id)
+    return await _reverse(session, document, reason)
+
+
+async def _reverse(session: AsyncSession, original: Invoice, reason: str | None) -> Invoice:
+    if original.kind is not DocumentKind.INVOICE:
+        raise Conflict(f"a {original.kind.value.replace('_', ' ')} cannot be cancelled")
+    if original.status is DocumentStatus.DRAFT:
+        raise Conflict("a draft has nothing to reverse: delete it or cancel it")
+    if original.status is DocumentStatus.CANCELLED:
+        raise Conflict("this invoice is already cancelled")
+    if reason is not None and len(reason) > 1000:
+        raise BadUserInput("reason is too long", fields={"reason": "at most 1000 characters"})
+    now = datetime.now(UTC)
+    metadata = {"reason": reason} if reason else {}
+    credit = Invoice(
+        organization_id=original.organization_id,
+        kind=DocumentKind.CREDIT_NOTE,
+        status=DocumentStatus.DRAFT,
+        customer_id=original.customer_id,
+        currency=original.currency,
+        issue_date=today(),
+        subject=original.subject,
+        vat_rate=original.vat_rate,
+        metadata_=metadata,
+        corrects_id=original.id,
+        subtotal=-original.subtotal,
+        tax_total=-original.tax_total,
+        total=-original.total,
+        tax_breakdown=[TaxAmount.from_json(t).negated().as_json() for t in original.tax_breakdown],
+    )
+    session.add(credit)
+    await session.flush()
+    lines = await session.scalars(
+        select(InvoiceLine)
+        .where(InvoiceLine.invoice_id == original.id)
+        .order_by(InvoiceLine.position)
+    )
+    session.add_all(
+        InvoiceLine(
+            organization_id=line.organization_id,
+            invoice_id=credit.id,
+            position=line.position,
+            mode=line.mode,
+            description=line.description,
+            quantity=-line.quantity,
+            unit_code=line.unit_code,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+            net=-line.net,
+            service_date=line.service_date,
+            reference=line.reference,
+        )
+        for line in lines
+    )
+    await session.flush()
+    await issue(session, credit)
+    original.status = DocumentStatus.CANCELLED
+    original.cancelled_at = now
+    if original.recurrence is not None:  # a cancelled template generates nothing more
+        original.recurrence = None
+        original.recurring_stopped_at = now
+    await session.flush()
+    return credit

@@ -1,0 +1,92 @@
+"""Payments against issued invoices: partial ones add up, the last one makes it paid, and
+nothing may pay more than is due."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import DocumentKind, DocumentStatus, Invoice, Payment
+from resolvers.errors import Conflict
+from resolvers.identity.actor import Actor
+from resolvers.invoicing.access import WRITE, require_invoices
+from resolvers.invoicing.inputs import PaymentInput
+from resolvers.invoicing.lifecycle import FINALIZED, today
+from resolvers.invoicing.lookup import document_for_update
+from resolvers.validation import FieldErrors
+
+
+async def record_payment(
+    session: AsyncSession, actor: Actor | None, invoice_id: uuid.UUID, payment: PaymentInput
+) -> Payment:
+    require_invoices(actor, WRITE)
+    invoice = await document_for_update(session, invoice_id)
+    _ensure_payable(invoice)
+    errors = FieldErrors()
+    if payment.amount <= 0:
+        errors.add("amount", "must be positive")
+    elif payment.amount > invoice.amount_due:
+        errors.add("amount", f"exceeds the amount due ({invoice.amount_due})")
+    currency = (payment.currency or invoice.currency).strip().upper()
+    if currency != invoice.currency:
+        errors.add("currency", f"must be the invoice's currency ({invoice.currency})")
+    method = errors.optional("method", payment.method, 50)
+    reference = errors.optional("reference", payment.reference, 255)
+    errors.raise_if_any("Invalid payment")
+    return await _pay(session, invoice, payment.amount, payment.paid_on, method, reference)
+
+
+async def mark_paid(
+    session: AsyncSession, actor: Actor | None, invoice_id: uuid.UUID, paid_on: date | None
+) -> Invoice:
+    """Pay what remains due on `paid_on` (default today); a paid invoice stays as it is."""
+    require_invoices(actor, WRITE)
+    invoice = await document_for_update(session, invoice_id)
+    if invoice.status is DocumentStatus.PAID:
+        return invoice
+    _ensure_payable(invoice)
+    await _pay(session, invoice, invoice.amount_due, paid_on, None, None)
+    return invoice
+
+
+async def pay_in_full(session: AsyncSession, invoice: Invoice, paid_on: date) -> None:
+    """For a document created as already paid (vorgio's `paid_at`), after it is issued."""
+    _ensure_payable(invoice)
+    await _pay(session, invoice, invoice.amount_due, paid_on, None, None)
+
+
+def _ensure_payable(invoice: Invoice) -> None:
+    if invoice.kind is not DocumentKind.INVOICE:
+        raise Conflict(f"a {invoice.kind.value.replace('_', ' ')} takes no payments")
+    if invoice.status is DocumentStatus.PAID:
+        raise Conflict("this invoice is already paid")
+    if invoice.status not in FINALIZED:
+        raise Conflict(f"a {invoice.status.value} invoice takes no payments; issue it first")
+
+
+async def _pay(
+    session: AsyncSession,
+    invoice: Invoice,
+    amount: int,
+    paid_on: date | None,
+    method: str | None,
+    reference: str | None,
+) -> Payment:
+    payment = Payment(
+        organization_id=invoice.organization_id,
+        invoice_id=invoice.id,
+        amount=amount,
+        currency=invoice.currency,
+        paid_on=paid_on or today(),
+        method=method,
+        reference=reference,
+    )
+    session.add(payment)
+    invoice.amount_paid += amount
+    if invoice.amount_paid >= invoice.total:
+        invoice.status = DocumentStatus.PAID
+        invoice.paid_at = payment.paid_on
+    await session.flush()
+    return payment

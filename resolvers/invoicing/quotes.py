@@ -1,0 +1,211 @@
+"""Quotes: their decision (accepted, refused, expired) and their conversion into invoices, a
+deposit (a percentage or a gross amount) or the balance after earlier deposits."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import DocumentKind, DocumentStatus, Invoice, InvoiceLine, LineMode
+from resolvers.errors import BadUserInput, Conflict
+from resolvers.identity.actor import Actor
+from resolvers.invoicing.access import WRITE, require_invoices
+from resolvers.invoicing.drafts import recompute
+from resolvers.invoicing.inputs import ConversionInput, QuoteConversion
+from resolvers.invoicing.lifecycle import FINALIZED
+from resolvers.invoicing.lookup import document_for_update
+from resolvers.invoicing.money import HUNDRED, TaxAmount, round_minor
+
+DECISIONS = (DocumentStatus.ACCEPTED, DocumentStatus.REFUSED, DocumentStatus.EXPIRED)
+CONVERTIBLE = (*FINALIZED, DocumentStatus.ACCEPTED)
+
+
+async def decide(
+    session: AsyncSession, actor: Actor | None, quote_id: uuid.UUID, status: DocumentStatus
+) -> Invoice:
+    require_invoices(actor, WRITE)
+    quote = await _quote(session, quote_id)
+    if status not in DECISIONS:
+        raise BadUserInput("not a decision", fields={"status": "accepted, refused or expired"})
+    if quote.status is status:
+        return quote
+    if quote.status not in FINALIZED:
+        raise Conflict(f"a {quote.status.value} quote cannot become {status.value}")
+    quote.status = status
+    quote.decided_at = datetime.now(UTC)
+    await session.flush()
+    return quote
+
+
+async def convert(
+    session: AsyncSession, actor: Actor | None, quote_id: uuid.UUID, conversion: ConversionInput
+) -> Invoice:
+    """A draft invoice from the quote; the quote is accepted by it."""
+    require_invoices(actor, WRITE)
+    quote = await _quote(session, quote_id)
+    if quote.status not in CONVERTIBLE:
+        raise Conflict(f"a {quote.status.value} quote cannot be converted")
+    deposited = await _deposited(session, quote)
+    remaining = {
+        rate: base - deposited.get(rate, 0) for rate, base in _bases(quote.tax_breakdown).items()
+    }
+    invoice = Invoice(
+        organization_id=quote.organization_id,
+        kind=DocumentKind.INVOICE,
+        status=DocumentStatus.DRAFT,
+        customer_id=quote.customer_id,
+        currency=quote.currency,
+        subject=quote.subject,
+        salutation=quote.salutation,
+        description=quote.description,
+        notes=quote.notes,
+        vat_rate=quote.vat_rate,
+        due_offset_days=quote.due_offset_days,
+        metadata_={},
+        quote_id=quote.id,
+        is_deposit=conversion.mode is QuoteConversion.DEPOSIT,
+    )
+    session.add(invoice)
+    await session.flush()
+    if conversion.mode is QuoteConversion.DEPOSIT:
+        lines = _deposit_lines(quote, invoice, conversion, remaining)
+    else:
+        lines = await _balance_lines(session, quote, invoice, deposited, remaining)
+    session.add_all(lines)
+    await session.flush()
+    await recompute(session, invoice)
+    if quote.status is not DocumentStatus.ACCEPTED:
+        quote.status = DocumentStatus.ACCEPTED
+        quote.decided_at = datetime.now(UTC)
+    await session.flush()
+    return invoice
+
+
+async def _quote(session: AsyncSession, quote_id: uuid.UUID) -> Invoice:
+    quote = await document_for_update(session, quote_id)
+    if quote.kind is not DocumentKind.QUOTE:
+        raise Conflict("only a quote can be converted or decided")
+    return quote
+
+
+def _bases(breakdown: list[dict[str, Any]]) -> dict[Decimal, int]:
+    amounts = (TaxAmount.from_json(t) for t in breakdown)
+    return {t.rate: t.base for t in amounts}
+
+
+async def _deposited(session: AsyncSession, quote: Invoice) -> dict[Decimal, int]:
+    """Net per VAT rate already invoiced as deposits (cancelled ones left out)."""
+    deposits = await session.scalars(
+        select(Invoice).where(
+            Invoice.quote_id == quote.id,
+            Invoice.is_deposit.is_(True),
+            Invoice.status != DocumentStatus.CANCELLED,
+        )
+    )
+    total: dict[Decimal, int] = {}
+    for deposit in deposits:
+        for rate, base in _bases(deposit.tax_breakdown).items():
+            total[rate] = total.get(rate, 0) + base
+    return total
+
+
+def _deposit_lines(
+    quote: Invoice, invoice: Invoice, conversion: ConversionInput, remaining: dict[Decimal, int]
+) -> list[InvoiceLine]:
+    percent = _deposit_percent(quote, conversion)
+    label = f"{percent.normalize():f} %" if conversion.percent is not None else "deposit"
+    lines: list[InvoiceLine] = []
+    for position, (rate, base) in enumerate(sorted(_bases(quote.tax_breakdown).items()), 1):
+        share = round_minor(Decimal(base) * percent / HUNDRED)
+        if abs(share) > abs(remaining.get(rate, 0)):
+            raise BadUserInput(
+                "the deposit exceeds what remains to invoice on this quote",
+                fields={"percent" if conversion.percent is not None else "amount": "too large"},
+            )
+        lines.append(
+            _fixed_line(
+                invoice, position, f"Deposit ({label}) on quote {quote.number}", share, rate
+            )
+        )
+    return lines
+
+
+def _deposit_percent(quote: Invoice, conversion: ConversionInput) -> Decimal:
+    if (conversion.percent is None) == (conversion.amount is None):
+        raise BadUserInput(
+            "a deposit is a percentage or an amount",
+            fields={"percent": "give a percent or an amount, not both"},
+        )
+    if conversion.percent is not None:
+        if not Decimal(0) < conversion.percent <= HUNDRED:
+            raise BadUserInput("invalid percent", fields={"percent": "must be in ]0, 100]"})
+        return conversion.percent
+    assert conversion.amount is not None
+    if conversion.amount <= 0 or quote.total <= 0 or conversion.amount > quote.total:
+        raise BadUserInput(
+            "invalid amount", fields={"amount": "must be positive and at most the quote total"}
+        )
+    return Decimal(conversion.amount) * HUNDRED / Decimal(quote.total)
+
+
+async def _balance_lines(
+    session: AsyncSession,
+    quote: Invoice,
+    invoice: Invoice,
+    deposited: dict[Decimal, int],
+    remaining: dict[Decimal, int],
+) -> list[InvoiceLine]:
+    if deposited and all(amount <= 0 for amount in remaining.values()):
+        raise Conflict("the deposits already cover this quote")
+    lines = [
+        InvoiceLine(
+            organization_id=invoice.organization_id,
+            invoice_id=invoice.id,
+            position=line.position,
+            mode=line.mode,
+            description=line.description,
+            quantity=line.quantity,
+            unit_code=line.unit_code,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+            net=line.net,
+            service_date=line.service_date,
+            reference=line.reference,
+        )
+        for line in await session.scalars(
+            select(InvoiceLine)
+            .where(InvoiceLine.invoice_id == quote.id)
+            .order_by(InvoiceLine.position)
+        )
+    ]
+    position = len(lines)
+    for rate, amount in sorted(deposited.items()):
+        position += 1
+        lines.append(
+            _fixed_line(
+                invoice, position, f"Deposits already invoiced ({rate} % VAT)", -amount, rate
+            )
+        )
+    return lines
+
+
+def _fixed_line(
+    invoice: Invoice, position: int, description: str, amount: int, rate: Decimal
+) -> InvoiceLine:
+    return InvoiceLine(
+        organization_id=invoice.organization_id,
+        invoice_id=invoice.id,
+        position=position,
+        mode=LineMode.FIXED,
+        description=description,
+        quantity=Decimal(1),
+        unit_code="C62",
+        unit_price=amount,
+        vat_rate=rate,
+        net=amount,
+    )

@@ -1,0 +1,173 @@
+"""Recurring invoices: an issued invoice with a cadence is a template; on `next_invoice_at`
+the job queue issues a copy of it (a child) and moves the date on by one cadence.
+
+Templates are found across organizations by the periodic job, then each is generated in its
+own tenant transaction, its row locked with SKIP LOCKED so two workers never both generate it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Cadence, DocumentKind, DocumentStatus, Invoice, InvoiceLine
+from resolvers.errors import BadUserInput, Conflict
+from resolvers.identity.actor import Actor
+from resolvers.invoicing.access import READ, WRITE, require_invoices
+from resolvers.invoicing.lifecycle import issue, today
+from resolvers.invoicing.lookup import document_for_update
+from resolvers.invoicing.schedule import advance, validate_schedule
+from resolvers.unit_of_work import Database
+
+MAX_CATCH_UP = 366  # children generated for one template in one run, at most
+
+
+async def stop(session: AsyncSession, actor: Actor | None, template_id: uuid.UUID) -> Invoice:
+    """Idempotent: a stopped template stays stopped and is returned as it is."""
+    require_invoices(actor, WRITE)
+    template = await document_for_update(session, template_id)
+    if template.recurrence is None:
+        if template.recurring_stopped_at is not None:
+            return template
+        raise Conflict("this invoice does not recur")
+    template.recurrence = None
+    template.recurring_stopped_at = datetime.now(UTC)
+    await session.flush()
+    return template
+
+
+async def change_cycle(
+    session: AsyncSession,
+    actor: Actor | None,
+    template_id: uuid.UUID,
+    every: Cadence,
+    next_invoice_at: date | None,
+) -> Invoice:
+    """New cadence; the next date is the given one, or the current one moved on by the new
+    cadence. The same call twice changes nothing the second time."""
+    require_invoices(actor, WRITE)
+    template = await document_for_update(session, template_id)
+    if template.recurrence is None:
+        raise Conflict("this invoice does not recur (stopped templates cannot restart)")
+    if next_invoice_at is not None:
+        validate_schedule(template.kind, every, next_invoice_at, template.issue_date)
+        template.next_invoice_at = next_invoice_at
+    elif every is not template.recurrence and template.next_invoice_at is not None:
+        template.next_invoice_at = advance(template.next_invoice_at, every)
+    template.recurrence = every
+    await session.flush()
+    return template
+
+
+async def forecast(
+    session: AsyncSession, actor: Actor | None, days: int = 30, start: date | None = None
+) -> list[Invoice]:
+    """Templates whose next invoice falls within `days` from today, by date."""
+    require_invoices(actor, READ)
+    if not 0 <= days <= 366:
+        raise BadUserInput("days out of range", fields={"days": "must be between 0 and 366"})
+    first = start or today()
+    result = await session.scalars(
+        select(Invoice)
+        .where(
+            Invoice.recurrence.is_not(None),
+            Invoice.next_invoice_at >= first,
+            Invoice.next_invoice_at <= first + timedelta(days=days),
+        )
+        .order_by(Invoice.next_invoice_at, Invoice.id)
+    )
+    return list(result)
+
+
+async def generate_due(db: Database, on: date | None = None) -> int:
+    """Issue every child that is due, in every organization; returns how many were issued."""
+    day = on or today()
+    async with db.platform() as session:
+        due = (
+            await session.execute(
+                select(Invoice.id, Invoice.organization_id).where(
+                    Invoice.recurrence.is_not(None), Invoice.next_invoice_at <= day
+                )
+            )
+        ).all()
+    issued = 0
+    for template_id, organization_id in due:
+        async with db.transaction(organization_id) as session:
+            issued += await _generate(session, template_id, day)
+    return issued
+
+
+async def _generate(session: AsyncSession, template_id: uuid.UUID, day: date) -> int:
+    template = await session.scalar(
+        select(Invoice).where(Invoice.id == template_id).with_for_update(skip_locked=True)
+    )
+    if template is None:
+        return 0  # another worker holds it
+    issued = 0
+    while (
+        template.recurrence is not None
+        and template.next_invoice_at is not None
+        and template.next_invoice_at <= day
+        and issued < MAX_CATCH_UP
+    ):
+        await _child(session, template, template.next_invoice_at)
+        template.next_invoice_at = advance(template.next_invoice_at, template.recurrence)
+        issued += 1
+    await session.flush()
+    return issued
+
+
+async def _child(session: AsyncSession, template: Invoice, on: date) -> Invoice:
+    child = Invoice(
+        organization_id=template.organization_id,
+        kind=DocumentKind.INVOICE,
+        status=DocumentStatus.DRAFT,
+        customer_id=template.customer_id,
+        currency=template.currency,
+        issue_date=on,
+        due_offset_days=template.due_offset_days,
+        billing_period=on.strftime("%Y-%m") if template.billing_period else None,
+        subject=template.subject,
+        salutation=template.salutation,
+        description=template.description,
+        notes=template.notes,
+        metadata_=dict(template.metadata_),
+        vat_rate=template.vat_rate,
+        subtotal=template.subtotal,
+        tax_total=template.tax_total,
+        total=template.total,
+        tax_breakdown=list(template.tax_breakdown),
+        recurring_parent_id=template.id,
+    )
+    if child.due_offset_days is None and template.due_date and template.issue_date:
+        child.due_offset_days = (template.due_date - template.issue_date).days
+    session.add(child)
+    await session.flush()
+    lines = await session.scalars(
+        select(InvoiceLine)
+        .where(InvoiceLine.invoice_id == template.id)
+        .order_by(InvoiceLine.position)
+    )
+    session.add_all(
+        InvoiceLine(
+            organization_id=line.organization_id,
+            invoice_id=child.id,
+            position=line.position,
+            mode=line.mode,
+            description=line.description,
+            quantity=line.quantity,
+            unit_code=line.unit_code,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+            net=line.net,
+            service_date=None,
+            reference=line.reference,
+        )
+        for line in lines
+    )
+    await session.flush()
+    await issue(session, child)
+    return child
