@@ -22,6 +22,13 @@ from server.settings import Settings
 @asynccontextmanager
 async def bench_app() -> AsyncIterator[httpx.AsyncClient]:
     """A client on a fresh app and database; everything is removed afterwards."""
+    async with bench_app_and_database() as (client, _):
+        yield client
+
+
+@asynccontextmanager
+async def bench_app_and_database() -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """Like `bench_app`, with the database URL too (for raw SQL baselines)."""
     with tempfile.TemporaryDirectory(prefix="comptoir-bench-") as tmp:
         postgres = EmbeddedPostgres(Path(tmp), fast=True)
         postgres.start()
@@ -34,7 +41,7 @@ async def bench_app() -> AsyncIterator[httpx.AsyncClient]:
             app = create_app(settings, url, run_worker=False)
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                yield client
+                yield client, url
             await app.state.db.dispose()
         finally:
             postgres.stop(force=True)

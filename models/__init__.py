@@ -3,6 +3,8 @@
 from models.base import Base
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
 from models.customers import Customer, CustomerStatus, EInvoiceFormat, PositionMode
+from models.events import Event
+from models.files import StoredFile
 from models.geography import Country
 from models.idempotency import IdempotencyRecord
 from models.identity import Membership, MembershipRole, Mode, Organization, Partner, Role, User
@@ -17,6 +19,14 @@ from models.invoicing import (
     Payment,
     RenderedDocument,
 )
+from models.messenger import (
+    Conversation,
+    ConversationKind,
+    ConversationMember,
+    Message,
+    MessageAttachment,
+)
+from models.notifications import Notification, NotificationPreferences
 from models.parties import Party, PartyKind, PartyStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
@@ -27,19 +37,27 @@ __all__ = [
     "Base",
     "BrowserSession",
     "Cadence",
+    "Conversation",
+    "ConversationKind",
+    "ConversationMember",
     "Country",
     "Customer",
     "CustomerStatus",
     "DocumentKind",
     "DocumentStatus",
     "EInvoiceFormat",
+    "Event",
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
     "LineMode",
     "Membership",
     "MembershipRole",
+    "Message",
+    "MessageAttachment",
     "Mode",
+    "Notification",
+    "NotificationPreferences",
     "NumberCounter",
     "Organization",
     "Partner",
@@ -51,6 +69,7 @@ __all__ = [
     "RefreshToken",
     "RenderedDocument",
     "Role",
+    "StoredFile",
     "TenancyError",
     "TenantMixin",
     "User",

@@ -15,10 +15,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.errors import DomainError
+from resolvers.files.content_types import UploadPolicy
+from resolvers.files.storage import FileStorage
 from resolvers.identity.actor import Actor, Credentials
 from resolvers.identity.authentication import authenticate
 from resolvers.identity.secrets import AuthConfig
 from resolvers.unit_of_work import Database
+from schema.events import EventSource
 
 
 @dataclass
@@ -30,6 +33,10 @@ class Context:
     response: Any = None
     connection_params: dict[str, Any] | None = None
     cookie_name: str = "comptoir_session"
+    events: EventSource | None = None  # live events for subscriptions (None: not served)
+    # Where uploaded files live and what an upload may be (the server builds both).
+    storage: FileStorage | None = None
+    upload_policy: UploadPolicy = field(default_factory=UploadPolicy)
     _actor: Actor | None = None
     _auth_error: DomainError | None = None
 

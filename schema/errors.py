@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -21,6 +22,8 @@ def _classify(error: GraphQLError, *, executing: bool) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):
         return error
+    if original is None and (error.extensions or {}).get("code") == INTERNAL:
+        return error  # already masked (a streamed result, seen again when the stream ends)
     if error.path is None and (original is None or isinstance(original, GraphQLError)):
         # A request error: parsing and validation fail the document; once execution has
         # started, a pathless error means the variables do not match their declared types
@@ -47,6 +50,16 @@ class ErrorCodes(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         self.executing = True
+        yield
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Subscriptions send each result as it comes: classify and mask before it leaves."""
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [_classify(error, executing=self.executing) for error in errors]
+            # What on_operation looks at when the stream ends: the masked errors, not again
+            # the originals (which would be logged twice).
+            self.execution_context.pre_execution_errors = result.errors
         yield
 
     def on_operation(self) -> Iterator[None]:

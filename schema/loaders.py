@@ -15,11 +15,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
-from models import Country, Customer, Invoice, InvoiceLine, Payment, Role, User
+from models import (
+    Conversation,
+    ConversationMember,
+    Country,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    Message,
+    Payment,
+    Role,
+    StoredFile,
+    User,
+)
 from resolvers.customers import batches as customer_batches
 from resolvers.geography import batches as geography_batches
 from resolvers.identity import batches as identity_batches
 from resolvers.invoicing import batches as invoicing_batches
+from resolvers.messenger import batches as messenger_batches
 from resolvers.unit_of_work import Database
 
 K = TypeVar("K")
@@ -59,6 +72,26 @@ class Loaders:
             invoicing_batches.credit_notes_by_invoice
         )
 
+        self.conversations: DataLoader[uuid.UUID, Conversation | None] = self._loader(
+            messenger_batches.conversations_by_id
+        )
+        self.conversation_members: DataLoader[uuid.UUID, list[ConversationMember]] = self._loader(
+            messenger_batches.members_by_conversation
+        )
+        # Keyed by (conversation id, user id): the viewer's own membership and unread count.
+        self.conversation_memberships: DataLoader[
+            messenger_batches.MemberKey, ConversationMember | None
+        ] = self._loader(messenger_batches.memberships)
+        self.unread_counts: DataLoader[messenger_batches.MemberKey, int] = self._loader(
+            messenger_batches.unread_counts
+        )
+        self.last_messages: DataLoader[uuid.UUID, Message | None] = self._loader(
+            messenger_batches.last_messages
+        )
+        self.message_attachments: DataLoader[uuid.UUID, list[StoredFile]] = self._loader(
+            messenger_batches.attachments_by_message
+        )
+
     def _loader(
         self, batch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]
     ) -> DataLoader[K, V]:
@@ -78,6 +111,14 @@ def loaders(db: Database, tenant: uuid.UUID | None) -> Loaders:
     if current is None:
         current = Loaders(db, tenant)
         _current.set(current)
+    return current
+
+
+def fresh_loaders(db: Database, tenant: uuid.UUID | None) -> Loaders:
+    """Replace this operation's loaders: a subscription calls it before each event it yields,
+    so a long-lived subscription never serves cached rows from an earlier event."""
+    current = Loaders(db, tenant)
+    _current.set(current)
     return current
 
 

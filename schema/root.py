@@ -15,6 +15,8 @@ from strawberry.types import ExecutionContext
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
+from schema.files.mutations import FilesMutation
+from schema.files.queries import FilesQuery
 from schema.geography.mutations import GeographyMutation
 from schema.geography.queries import GeographyQuery
 from schema.identity.mutations import IdentityMutation
@@ -23,13 +25,28 @@ from schema.identity.users import UsersMutation, UsersQuery
 from schema.invoicing.mutations import InvoicingMutation
 from schema.invoicing.queries import InvoicingQuery
 from schema.loaders import OperationLoaders
+from schema.messenger.mutations import MessengerMutation
+from schema.messenger.queries import MessengerQuery
+from schema.messenger.subscriptions import MessengerSubscription
+from schema.notifications.mutations import NotificationsMutation
+from schema.notifications.queries import NotificationsQuery
 from schema.parties.mutations import PartiesMutation
 from schema.parties.queries import PartiesQuery
 from schema.scalars import SCALAR_MAP
 
 Query = merge_types(
     "Query",
-    (IdentityQuery, UsersQuery, CustomerQuery, GeographyQuery, PartiesQuery, InvoicingQuery),
+    (
+        IdentityQuery,
+        UsersQuery,
+        CustomerQuery,
+        GeographyQuery,
+        PartiesQuery,
+        FilesQuery,
+        NotificationsQuery,
+        InvoicingQuery,
+        MessengerQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -39,9 +56,13 @@ Mutation = merge_types(
         CustomerMutation,
         GeographyMutation,
         PartiesMutation,
+        FilesMutation,
+        NotificationsMutation,
         InvoicingMutation,
+        MessengerMutation,
     ),
 )
+Subscription = merge_types("Subscription", (MessengerSubscription,))
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
@@ -62,6 +83,7 @@ def build_schema(
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             partial(QueryDepthLimiter, max_depth=max_depth),

@@ -16,16 +16,20 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from resolvers.files.content_types import UploadPolicy
+from resolvers.files.storage import LocalDiskStorage
 from resolvers.identity.secrets import AuthConfig
 from resolvers.unit_of_work import Database
 from rest_compat.engine import RestCompat
 from rest_compat.registry import CONTRACTS
 from schema.context import Context
 from schema.root import build_schema
-from server.database import create_engine
+from server.database import create_engine, libpq_url
+from server.downloads import download_endpoint
 from server.graphql_view import ComptoirGraphQL
 from server.idempotency import DatabaseIdempotencyStore
 from server.logging import RequestIdMiddleware
+from server.pubsub import EventHub
 from server.settings import Settings
 
 logger = logging.getLogger("comptoir.server")
@@ -64,12 +68,27 @@ def create_app(
     db = Database(engine)
     auth = auth_config(settings)
     schema = build_schema(settings.max_query_depth, settings.max_query_tokens, settings.max_aliases)
-    graphql = ComptoirGraphQL(schema, db, auth, settings.session_cookie_name, settings.graphiql)
+    storage = LocalDiskStorage(settings.data_dir / "files")
+    upload_policy = UploadPolicy.of(settings.max_upload_bytes, settings.upload_content_types)
+    # One LISTEN connection per process feeds every subscription (started by the lifespan).
+    events = EventHub(db, libpq_url(database_url))
+    graphql = ComptoirGraphQL(
+        schema,
+        db,
+        auth,
+        settings.session_cookie_name,
+        settings.graphiql,
+        storage=storage,
+        upload_policy=upload_policy,
+        events=events,
+    )
     idempotency = DatabaseIdempotencyStore(db, timedelta(hours=settings.idempotency_hours))
     rest = RestCompat(
         schema,
         CONTRACTS,
-        context_factory=lambda request: Context(db=db, auth=auth, request=request),
+        context_factory=lambda request: Context(
+            db=db, auth=auth, request=request, storage=storage, upload_policy=upload_policy
+        ),
         idempotency=idempotency,
     )
     worker_wanted = settings.run_worker if run_worker is None else run_worker
@@ -89,22 +108,26 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         worker: asyncio.Task[None] | None = None
-        if worker_wanted:
-            from server.jobs import configure_jobs, create_job_app
-            from server.jobs import run_worker as run_jobs
+        await events.start()
+        try:
+            if worker_wanted:
+                from server.jobs import configure_jobs, create_job_app
+                from server.jobs import run_worker as run_jobs
 
-            configure_jobs(db)
-            job_app = create_job_app(database_url)
-            async with job_app.open_async():
-                worker = asyncio.create_task(run_jobs(job_app, install_signal_handlers=False))
-                try:
-                    yield
-                finally:
-                    worker.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await worker
-        else:
-            yield
+                configure_jobs(db)
+                job_app = create_job_app(database_url)
+                async with job_app.open_async():
+                    worker = asyncio.create_task(run_jobs(job_app, install_signal_handlers=False))
+                    try:
+                        yield
+                    finally:
+                        worker.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await worker
+            else:
+                yield
+        finally:
+            await events.stop()
         await db.dispose()
 
     routes: list[BaseRoute] = [
@@ -112,6 +135,11 @@ def create_app(
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
+        Route(
+            "/files/{id}/download",
+            download_endpoint(db, auth, storage, settings.session_cookie_name),
+            methods=["GET"],
+        ),
         *rest.mounts(),
     ]
     app = Starlette(
@@ -125,4 +153,6 @@ def create_app(
     app.state.db = db
     app.state.schema = schema
     app.state.idempotency = idempotency
+    app.state.events = events
+    app.state.storage = storage
     return app

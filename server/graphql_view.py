@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import strawberry
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UnsetType
 
+from resolvers.files.content_types import UploadPolicy
+from resolvers.files.storage import FileStorage
 from resolvers.identity.secrets import AuthConfig
 from resolvers.unit_of_work import Database
 from schema.context import Context
 from schema.credentials import from_connection_params, from_headers
+from schema.events import EventSource
+
+# Multipart (upload) requests are "simple" requests a cross-site form could send with the
+# user's cookies and no CORS preflight; requiring one of these headers forces a preflight.
+PREFLIGHT_HEADERS = (b"graphql-require-preflight", b"apollo-require-preflight")
+
+
+def _unguarded_upload(scope: Scope) -> bool:
+    headers = dict(scope.get("headers") or [])
+    multipart = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+    return multipart and not any(headers.get(name) for name in PREFLIGHT_HEADERS)
+
+
+# The HTTP requests of the running call, so their uploads are closed once it has answered.
+_http_requests: ContextVar[list[Request] | None] = ContextVar("http_requests", default=None)
 
 
 class ComptoirGraphQL(GraphQL[Context, None]):
@@ -26,6 +45,10 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         auth: AuthConfig,
         cookie_name: str,
         graphiql: bool,
+        *,
+        storage: FileStorage | None = None,
+        upload_policy: UploadPolicy | None = None,
+        events: EventSource | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -36,6 +59,29 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         self.db = db
         self.auth = auth
         self.cookie_name = cookie_name
+        self.events = events
+        self.storage = storage
+        self.upload_policy = upload_policy or UploadPolicy()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _unguarded_upload(scope):
+            refused = PlainTextResponse(
+                "Multipart requests need a GraphQL-Require-Preflight header (CSRF protection).",
+                status_code=400,
+            )
+            await refused(scope, receive, send)
+            return
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        opened: list[Request] = []
+        token = _http_requests.set(opened)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            _http_requests.reset(token)
+            for request in opened:
+                await request.close()  # closes uploaded parts (spooled temporary files)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -46,8 +92,14 @@ class ComptoirGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
             cookie_name=self.cookie_name,
+            storage=self.storage,
+            upload_policy=self.upload_policy,
+            events=self.events,
         )
         if isinstance(request, Request):
+            opened = _http_requests.get()
+            if opened is not None:
+                opened.append(request)
             await context.sign_in(from_headers(request.headers, request.cookies, self.cookie_name))
         return context
 

@@ -10,22 +10,32 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Final
 
 import procrastinate
 from procrastinate.schema import SchemaManager
 
+from resolvers.events import purge_events
 from resolvers.idempotency import purge_expired
+from resolvers.invoicing.recurrence import generate_due
 from resolvers.unit_of_work import Database
 from server.database import libpq_url
 
 __all__ = [
+    "EVENT_RETENTION",
+    "GENERATE_RECURRING_CRON",
+    "GENERATE_RECURRING_TASK",
+    "PURGE_EVENTS_CRON",
+    "PURGE_EVENTS_TASK",
     "PURGE_IDEMPOTENCY_CRON",
     "PURGE_IDEMPOTENCY_TASK",
     "configure_jobs",
     "create_job_app",
+    "generate_recurring_invoices",
     "procrastinate_schema_sql",
     "purge_idempotency_keys",
+    "purge_old_events",
     "run_worker",
 ]
 
@@ -33,6 +43,14 @@ log = logging.getLogger(__name__)
 
 PURGE_IDEMPOTENCY_TASK: Final = "purge_idempotency_keys"
 PURGE_IDEMPOTENCY_CRON: Final = "0 * * * *"  # hourly, on the hour
+PURGE_EVENTS_TASK: Final = "purge_old_events"
+PURGE_EVENTS_CRON: Final = "17 * * * *"  # hourly, away from the idempotency purge
+GENERATE_RECURRING_TASK: Final = "generate_recurring_invoices"
+# Every 5 minutes: a child is issued within minutes of its day starting (UTC), and a worker
+# that was down catches up on its next run.
+GENERATE_RECURRING_CRON: Final = "*/5 * * * *"
+# The subscription replay window: a client that comes back later than this starts over.
+EVENT_RETENTION: Final = timedelta(days=7)
 
 # Jobs still running this long after a stop request are aborted (and marked so), so that
 # shutting the server down cannot hang on a stuck job.
@@ -63,6 +81,22 @@ async def purge_idempotency_keys(timestamp: int) -> int:
     return count
 
 
+async def purge_old_events(timestamp: int) -> int:
+    """Delete events older than `EVENT_RETENTION` from the subscription event log."""
+    async with _db().platform() as session:
+        count = await purge_events(session, EVENT_RETENTION)
+    log.info("purged %d old event(s)", count, extra={"slot": timestamp})
+    return count
+
+
+async def generate_recurring_invoices(timestamp: int) -> int:
+    """Issue the children of every recurring template that is due (see resolvers.invoicing)."""
+    count = await generate_due(_db())
+    if count:
+        log.info("issued %d recurring invoice(s)", count, extra={"slot": timestamp})
+    return count
+
+
 def create_job_app(database_url: str) -> procrastinate.App:
     """A new app (its own connector and task registry) on the database of `database_url`.
 
@@ -73,6 +107,10 @@ def create_job_app(database_url: str) -> procrastinate.App:
     )
     purge = app.task(name=PURGE_IDEMPOTENCY_TASK)(purge_idempotency_keys)
     app.periodic(cron=PURGE_IDEMPOTENCY_CRON)(purge)
+    purge_log = app.task(name=PURGE_EVENTS_TASK)(purge_old_events)
+    app.periodic(cron=PURGE_EVENTS_CRON)(purge_log)
+    recurring = app.task(name=GENERATE_RECURRING_TASK)(generate_recurring_invoices)
+    app.periodic(cron=GENERATE_RECURRING_CRON)(recurring)
     return app
 
 

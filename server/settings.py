@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from resolvers.files.content_types import DEFAULT_CONTENT_TYPES, DEFAULT_MAX_UPLOAD_BYTES
+
 
 class Settings(BaseSettings):
     """Every knob of the server; see the README's configuration table."""
@@ -35,6 +37,9 @@ class Settings(BaseSettings):
     log_json: bool = False
     db_pool_size: int = 10
     idempotency_hours: int = 24
+    # Uploads: the size limit in bytes and the accepted content types (a JSON list).
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    upload_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
 
     def resolved_secret_key(self) -> str:
         """The signing/encryption secret; generated once into the data directory if unset."""

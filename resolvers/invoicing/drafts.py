@@ -121,6 +121,7 @@ async def update_draft(
     )
     errors.raise_if_any()
     _apply(document, changes)
+    await flush_numbered(session)  # a taken number is a CONFLICT before anything else runs
     if lines is not None:
         await _replace_lines(session, document, lines)
     elif "vat_rate" in changes or "currency" in changes:
@@ -362,7 +363,9 @@ def _line(
         else:
             unit_price = line.amount
     else:
-        quantity = _quantity(errors, f"{at}quantity", line.quantity or Decimal(1))
+        quantity = _quantity(
+            errors, f"{at}quantity", line.quantity if line.quantity is not None else Decimal(1)
+        )
         unit_price = line.unit_price or 0
     if abs(unit_price) > 10**13:
         errors.add(f"{at}unitPrice", "is too large")

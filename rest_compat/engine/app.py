@@ -105,6 +105,10 @@ class ContractApp:
                 return await self._handle(route, request)
             except RestInputError as exc:
                 return self.error_for_code("BAD_USER_INPUT", exc.message, exc.fields)
+            finally:
+                # Uploaded parts are spooled temporary files: close them (responses are
+                # rendered by now, none streams from an upload).
+                await request.close()
 
         return endpoint
 
@@ -212,7 +216,9 @@ class ContractApp:
 
 
 async def _json_body(request: Request) -> Any:
-    if request.method in ("GET", "HEAD", "DELETE"):
+    # DELETE may carry a body: skeleton-crm's DELETE /conversations/{id}/members names the
+    # member in one. An empty body is None, as for any method.
+    if request.method in ("GET", "HEAD"):
         return None
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         return await _form_body(request)

@@ -64,7 +64,11 @@ def _operation(contract: Contract, route: Route) -> dict[str, Any]:
         "parameters": parameters,
         "responses": responses,
     }
-    if route.method in ("POST", "PUT", "PATCH"):
+    # A DELETE documents a body only when it takes one (its example says so).
+    takes_body = route.method in ("POST", "PUT", "PATCH") or (
+        route.method == "DELETE" and route.request_example is not None
+    )
+    if takes_body:
         body: dict[str, Any] = {"schema": {"type": "object"}}
         if route.request_example is not None:
             body["example"] = route.request_example

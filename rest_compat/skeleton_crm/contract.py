@@ -9,8 +9,12 @@ from starlette.requests import HTTPConnection
 from rest_compat.engine import Contract, RestRequest
 from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_case_path, snake_error_body
 from rest_compat.skeleton_crm.auth_routes import ROUTES as AUTH_ROUTES
+from rest_compat.skeleton_crm.conversation_routes import ROUTES as CONVERSATION_ROUTES
 from rest_compat.skeleton_crm.countries_routes import ROUTES as COUNTRY_ROUTES
 from rest_compat.skeleton_crm.customer_routes import ROUTES as CUSTOMER_ROUTES
+from rest_compat.skeleton_crm.file_routes import ROUTES as FILE_ROUTES
+from rest_compat.skeleton_crm.invoice_routes import ROUTES as INVOICE_ROUTES
+from rest_compat.skeleton_crm.notification_routes import ROUTES as NOTIFICATION_ROUTES
 from rest_compat.skeleton_crm.party_routes import ROUTES as PARTY_ROUTES
 from rest_compat.skeleton_crm.user_routes import ROUTES as USER_ROUTES
 from schema.credentials import Credentials, bearer_token
@@ -25,7 +29,15 @@ contract = Contract(
     name="skeleton-crm",
     title="Skeleton CRM REST API",
     version="0.1.0",
-    routes=AUTH_ROUTES + USER_ROUTES + CUSTOMER_ROUTES + COUNTRY_ROUTES + PARTY_ROUTES,
+    routes=AUTH_ROUTES
+    + USER_ROUTES
+    + CUSTOMER_ROUTES
+    + COUNTRY_ROUTES
+    + PARTY_ROUTES
+    + FILE_ROUTES
+    + NOTIFICATION_ROUTES
+    + CONVERSATION_ROUTES
+    + INVOICE_ROUTES,
     documents_dir=Path(__file__).with_name("graphql"),
     credentials=credentials,
     statuses=DEFAULT_STATUSES,

@@ -20,6 +20,7 @@ from schema.invoicing.inputs import (
     UpdateDocumentInput,
     to_patch,
 )
+from schema.invoicing.seller import SellerMutation
 from schema.invoicing.types import Invoice, Payment
 
 Issue = Annotated[
@@ -28,7 +29,7 @@ Issue = Annotated[
 
 
 @strawberry.type
-class InvoicingMutation:
+class InvoicingMutation(SellerMutation):
     @strawberry.mutation(description="Create an invoice (a draft unless `finalize`).")
     async def create_invoice(
         self,

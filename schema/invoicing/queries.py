@@ -14,6 +14,7 @@ from resolvers.invoicing.inputs import DocumentSortField as DocumentSortFieldMod
 from resolvers.pagination import SortOrder as SortOrderModel
 from schema.ids import parse_id
 from schema.invoicing.enums import DocumentKind, DocumentSortField, DocumentStatus
+from schema.invoicing.seller import SellerQuery
 from schema.invoicing.types import Invoice
 from schema.pagination import Connection, SortOrder, page_request
 
@@ -23,7 +24,7 @@ PageSize = Annotated[
 
 
 @strawberry.type
-class InvoicingQuery:
+class InvoicingQuery(SellerQuery):
     @strawberry.field(
         description="Invoices, credit notes and quotes of the organization, filtered."
     )

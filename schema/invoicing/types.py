@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +14,7 @@ from models import DocumentStatus as DocumentStatusModel
 from models import Invoice as InvoiceModel
 from models import InvoiceLine as InvoiceLineModel
 from models import Payment as PaymentModel
+from resolvers.invoicing import files
 from resolvers.invoicing.money import TaxAmount as TaxAmountModel
 from schema.customers.types import Customer
 from schema.invoicing.enums import Cadence, DocumentKind, DocumentStatus, LineMode
@@ -83,6 +85,26 @@ class TaxAmount:
     rate: Decimal
     base: Int64
     tax: Int64
+
+
+@strawberry.type(description="A rendered file of a document, with its ETag.")
+class RenderedFile:
+    etag: str = strawberry.field(description="Quoted, as an HTTP ETag header.")
+    not_modified: bool = strawberry.field(description="The `ifNoneMatch` given is current.")
+    media_type: str
+    filename: str
+    content_base64: str | None = strawberry.field(description="null when not modified.")
+
+    @classmethod
+    def of(cls, rendered: files.RenderedFile) -> RenderedFile:
+        content = rendered.content
+        return cls(
+            etag=rendered.etag,
+            not_modified=rendered.not_modified,
+            media_type=rendered.media_type,
+            filename=rendered.filename,
+            content_base64=base64.b64encode(content).decode() if content is not None else None,
+        )
 
 
 @strawberry.type(description="A recurring template's schedule.")
@@ -177,6 +199,26 @@ class Invoice:
     async def recurring_parent(self, info: strawberry.Info) -> Invoice | None:
         return await _document(info, self.parent_key)
 
+    @strawberry.field(
+        description="The printable PDF. With `ifNoneMatch` equal to the current ETag, nothing "
+        "is rendered and `notModified` is true."
+    )
+    async def pdf(self, info: strawberry.Info, if_none_match: str | None = None) -> RenderedFile:
+        rendered = await _file(info, self.key, files.FileFormat.PDF, if_none_match)
+        assert rendered is not None
+        return RenderedFile.of(rendered)
+
+    @strawberry.field(
+        description="The e-invoice the customer's format asks for: a Factur-X/ZUGFeRD PDF or "
+        "XRechnung XML; null when the customer takes none. UNPROCESSABLE when data the "
+        "format requires is missing (e.g. the buyer reference for XRechnung)."
+    )
+    async def e_invoice(
+        self, info: strawberry.Info, if_none_match: str | None = None
+    ) -> RenderedFile | None:
+        rendered = await _file(info, self.key, None, if_none_match)
+        return RenderedFile.of(rendered) if rendered is not None else None
+
     @classmethod
     def from_model(cls, document: InvoiceModel) -> Invoice:
         recurring = document.recurrence is not None or document.recurring_stopped_at is not None
@@ -229,6 +271,17 @@ class Invoice:
 
 def _tax(amount: TaxAmountModel) -> TaxAmount:
     return TaxAmount(rate=amount.rate, base=Int64(amount.base), tax=Int64(amount.tax))
+
+
+async def _file(
+    info: strawberry.Info,
+    key: uuid.UUID,
+    file_format: files.FileFormat | None,
+    if_none_match: str | None,
+) -> files.RenderedFile | None:
+    ctx = info.context
+    async with ctx.session() as session:
+        return await files.document_file(session, ctx.actor, key, file_format, if_none_match)
 
 
 async def _document(info: strawberry.Info, key: uuid.UUID | None) -> Invoice | None:

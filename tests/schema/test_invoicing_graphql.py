@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from facturx import get_xml_from_pdf
 from sqlalchemy import func, select
 
 from models import Invoice
 from resolvers.invoicing.recurrence import generate_due
+from resolvers.invoicing.rendering import validate_cii
 from tests.conftest import App
 from tests.schema import codes, errors_of, execute, register
 
@@ -436,3 +439,150 @@ async def test_other_organizations_see_nothing(app: App) -> None:
     )
     assert codes(errors) == ["BAD_USER_INPUT"]  # their customer id names nothing here
     assert str(uuid.UUID(created["createInvoice"]["id"]))
+
+
+PDF = """
+query P($id: ID!, $etag: String) {
+  invoice(id: $id) {
+    pdf(ifNoneMatch: $etag) { etag notModified mediaType filename contentBase64 }
+    eInvoice { etag mediaType filename contentBase64 }
+  }
+}"""
+
+
+async def test_pdf_has_an_etag_and_answers_if_none_match(app: App) -> None:
+    token, customer_id = await _setup(app)
+    created = await execute(
+        app,
+        CREATE,
+        {"input": _walkthrough_input(customer_id), "finalize": True},
+        token=token,
+    )
+    invoice_id = created["createInvoice"]["id"]
+    first = (await execute(app, PDF, {"id": invoice_id}, token=token))["invoice"]
+    pdf = first["pdf"]
+    assert pdf["mediaType"] == "application/pdf" and not pdf["notModified"]
+    assert base64.b64decode(pdf["contentBase64"]).startswith(b"%PDF")
+    assert pdf["filename"] == f"{created['createInvoice']['number']}.pdf"
+    assert first["eInvoice"] is None  # the customer takes no e-invoice
+    same = await execute(app, PDF, {"id": invoice_id, "etag": pdf["etag"]}, token=token)
+    assert same["invoice"]["pdf"]["notModified"] and same["invoice"]["pdf"]["contentBase64"] is None
+    # A payment changes the invoice: a new ETag, a new PDF.
+    await execute(app, PAY, {"id": invoice_id, "input": {"amount": 100}}, token=token)
+    after = await execute(app, PDF, {"id": invoice_id, "etag": pdf["etag"]}, token=token)
+    assert not after["invoice"]["pdf"]["notModified"]
+    assert after["invoice"]["pdf"]["etag"] != pdf["etag"]
+
+
+async def test_e_invoice_follows_the_customer_format(app: App) -> None:
+    owner = await register(app, "de@shop.example")
+    token = owner["accessToken"]
+    customer = await execute(
+        app,
+        CUSTOMER,
+        {
+            "input": {
+                "name": "Kunde GmbH",
+                "currency": "EUR",
+                "eInvoiceFormat": "XRECHNUNG",
+                "billingAddress": {
+                    "street": "Hauptstr. 1",
+                    "postalCode": "10115",
+                    "city": "Berlin",
+                    "country": "DE",
+                },
+            }
+        },
+        token=token,
+    )
+    line = {"description": "Beratung", "quantity": "2", "unitPrice": 10000, "vatRate": "19"}
+    created = await execute(
+        app,
+        CREATE,
+        {
+            "input": {"customerId": customer["createCustomer"]["id"], "lines": [line]},
+            "finalize": True,
+        },
+        token=token,
+    )
+    errors = await errors_of(app, PDF, {"id": created["createInvoice"]["id"]}, token=token)
+    # XRechnung needs data this organization and customer do not have yet (buyer reference…).
+    assert codes(errors) == ["UNPROCESSABLE"]
+
+
+SELLER = """
+mutation S($input: SellerProfileInput!) { updateSellerProfile(input: $input) { name vatNumber } }
+"""
+
+
+async def test_e_invoices_validate_once_the_seller_and_buyer_are_complete(app: App) -> None:
+    owner = await register(app, "gmbh@shop.example", organization_name="Muster GmbH")
+    token = owner["accessToken"]
+    await execute(
+        app,
+        SELLER,
+        {
+            "input": {
+                "street": "Musterweg 5",
+                "postalCode": "80331",
+                "city": "München",
+                "country": "DE",
+                "vatNumber": "DE136695976",
+                "email": "rechnung@muster.de",
+                "phone": "+49 89 123456",
+                "iban": "DE89370400440532013000",
+                "bic": "COBADEFFXXX",
+            }
+        },
+        token=token,
+    )
+    made: dict[str, str] = {}
+    for name, fmt in (("XR", "XRECHNUNG"), ("FX", "FACTURX")):
+        customer = await execute(
+            app,
+            CUSTOMER,
+            {
+                "input": {
+                    "name": f"Kunde {name} GmbH",
+                    "currency": "EUR",
+                    "eInvoiceFormat": fmt,
+                    "buyerReference": "04011000-12345-34",
+                    "email": "ap@kunde.de",
+                    "billingAddress": {
+                        "street": "Hauptstr. 1",
+                        "postalCode": "10115",
+                        "city": "Berlin",
+                        "country": "DE",
+                    },
+                }
+            },
+            token=token,
+        )
+        lines = [
+            {"description": "Beratung", "hours": "2.5", "unitPrice": 12000, "vatRate": "19"},
+            {"description": "Fachbuch", "quantity": "1", "unitPrice": 4990, "vatRate": "7"},
+        ]
+        created = await execute(
+            app,
+            CREATE,
+            {
+                "input": {
+                    "customerId": customer["createCustomer"]["id"],
+                    "lines": lines,
+                    "dueOffsetDays": 14,
+                },
+                "finalize": True,
+            },
+            token=token,
+        )
+        made[name] = created["createInvoice"]["id"]
+    xr = (await execute(app, PDF, {"id": made["XR"]}, token=token))["invoice"]["eInvoice"]
+    assert xr["mediaType"] == "application/xml" and xr["filename"].endswith(".xml")
+    xml = base64.b64decode(xr["contentBase64"])
+    validate_cii(xml)
+    assert b"xrechnung" in xml and b"04011000-12345-34" in xml
+    fx = (await execute(app, PDF, {"id": made["FX"]}, token=token))["invoice"]["eInvoice"]
+    pdf = base64.b64decode(fx["contentBase64"])
+    assert pdf.startswith(b"%PDF")
+    _, embedded = get_xml_from_pdf(pdf, check_xsd=True)
+    validate_cii(embedded)

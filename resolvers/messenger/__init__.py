@@ -1,0 +1,1 @@
+"""The messenger: conversations (direct or group), members, messages, read state, typing."""

@@ -1,0 +1,74 @@
+"""GraphQL documents as vorgio invoices: the create body's names, amounts in cents.
+
+The contract documents no invoice resource, so it mirrors the request body: `type` is
+`invoice` or `offer` (a quote); a Stornorechnung is an `invoice` with negative amounts and
+`cancels_invoice_id`. Positions made elsewhere (quantity x price lines of other contracts) are
+shown as `fixed` at their net amount, the only vorgio mode that can say what they cost.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+
+def _number(value: str | None) -> int | float | None:
+    """GraphQL's Decimal string as a JSON number: 19.00 -> 19, 2.5000 -> 2.5."""
+    if value is None:
+        return None
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def position(line: dict[str, Any]) -> dict[str, Any]:
+    hourly = line["mode"] == "HOURLY"
+    return {
+        # The caller's row id; rows made by other clients have none, their own id stands in.
+        "id": line["reference"] or line["id"],
+        "date": line["serviceDate"],
+        "mode": "hourly" if hourly else "fixed",
+        "description": line["description"],
+        "hours": _number(line["quantity"]) if hourly else None,
+        "amount_cents": None if hourly else line["net"],
+        "net_cents": line["net"],
+    }
+
+
+def invoice(node: dict[str, Any]) -> dict[str, Any]:
+    recurrence = node["recurrence"] or {}
+    corrects = node["corrects"]
+    return {
+        "id": node["id"],
+        "number": node["number"],
+        "type": "offer" if node["kind"] == "QUOTE" else "invoice",
+        "is_draft": node["isDraft"],
+        "client_id": node["customerId"],
+        "tax_rate": _number(node["vatRate"]),
+        "billing_date": node["issueDate"],
+        "billing_period": node["billingPeriod"],
+        "due_offset_days": node["dueOffsetDays"],
+        "due_at": node["dueDate"],
+        "paid_at": node["paidAt"],
+        "every": recurrence["every"].lower() if recurrence.get("every") else None,
+        "next_invoice_at": recurrence.get("nextInvoiceAt"),
+        "recurring_stopped_at": recurrence.get("stoppedAt"),
+        "subject": node["subject"],
+        "salutation": node["salutation"],
+        "description": node["description"],
+        "note": node["notes"],
+        "metadata": node["metadata"],
+        "positions": [position(line) for line in node["lines"]],
+        "net_cents": node["subtotal"],
+        "tax_cents": node["taxTotal"],
+        "total_cents": node["total"],
+        "currency": node["currency"],
+        "cancelled": node["status"] == "CANCELLED",
+        "cancels_invoice_id": corrects["id"] if corrects else None,
+        "created_at": node["createdAt"],
+        "updated_at": node["updatedAt"],
+    }
+
+
+def one_invoice(node: dict[str, Any]) -> dict[str, Any]:
+    """A single invoice, wrapped as the contract wraps resources: `{"data": {...}}`."""
+    return {"data": invoice(node)}

@@ -1,0 +1,56 @@
+"""What subscriptions need from the process: a stream of a topic's events.
+
+The server implements `EventSource` (`server.pubsub.EventHub`, PostgreSQL LISTEN/NOTIFY plus the
+`events` table); the schema only knows this protocol, so it never imports the server.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from resolvers.errors import BadUserInput
+
+
+@dataclass(frozen=True)
+class TopicEvent:
+    """One event of a topic; `id` is its cursor (None for ephemeral events such as typing)."""
+
+    id: int | None
+    topic: str
+    kind: str
+    payload: dict[str, Any]
+    organization_id: uuid.UUID
+    created_at: datetime | None = None
+
+
+class EventSource(Protocol):
+    def stream(
+        self, topic: str, organization_id: uuid.UUID, after: int | None
+    ) -> AsyncIterator[TopicEvent]:
+        """The organization's events of `topic` after cursor `after` (None: from now on), then
+        live ones, each once and in order, plus ephemeral events while the stream is open.
+
+        The stream ends when the caller stops iterating (closing it frees its resources).
+        """
+        ...
+
+
+def cursor_of(event: TopicEvent) -> str:
+    """The opaque cursor a client passes back as `after` to resume after this event."""
+    return str(event.id)
+
+
+def parse_cursor(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        cursor = int(value)
+    except ValueError as exc:
+        raise BadUserInput("invalid cursor", fields={"after": "invalid cursor"}) from exc
+    if cursor < 0:
+        raise BadUserInput("invalid cursor", fields={"after": "invalid cursor"})
+    return cursor

@@ -1,0 +1,1 @@
+"""Files: types, queries and mutations."""

@@ -1,0 +1,1 @@
+"""Messenger schema: conversations, messages, and their subscriptions."""

@@ -1,0 +1,1 @@
+"""Notifications: types, queries and mutations."""

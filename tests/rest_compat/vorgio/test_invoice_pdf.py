@@ -1,0 +1,68 @@
+"""vorgio GET /invoices/{invoice_id}/pdf: the PDF with an ETag, 304 while it is current."""
+
+from __future__ import annotations
+
+from tests.conftest import App
+from tests.rest_compat.vorgio.test_clients import UNAUTHENTICATED, bearer, personal_token, problem
+from tests.rest_compat.vorgio.test_invoices import (
+    INVOICES,
+    create,
+    new_team,
+    post,
+)
+
+
+async def test_pdf_with_etag_and_304_while_unchanged(app: App) -> None:
+    team = await new_team(app, "owner@acme.example")
+    issued = await create(app, team, is_draft=False)
+    url = f"{INVOICES}/{issued['id']}/pdf"
+    headers = bearer(team.token)
+    response = await app.client.get(url, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    etag = response.headers["etag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert f"{issued['number']}.pdf" in response.headers["content-disposition"]
+    again = await app.client.get(url, headers=headers)
+    assert again.headers["etag"] == etag  # same document, same tag
+    current = await app.client.get(url, headers={**headers, "If-None-Match": etag})
+    assert current.status_code == 304
+    assert current.content == b""
+    assert current.headers["etag"] == etag
+    weak = await app.client.get(url, headers={**headers, "If-None-Match": f'"x", W/{etag}'})
+    assert weak.status_code == 304
+    # A change to the invoice makes the caller's copy stale.
+    paid = await post(app, team, issued["id"], "mark-paid", {"paid_at": "2026-05-09"})
+    assert paid.status_code == 200
+    stale = await app.client.get(url, headers={**headers, "If-None-Match": etag})
+    assert stale.status_code == 200
+    assert stale.headers["etag"] != etag
+    assert stale.content.startswith(b"%PDF-")
+
+
+async def test_a_draft_has_a_pdf_too(app: App) -> None:
+    team = await new_team(app, "owner@acme.example")
+    draft = await create(app, team)
+    response = await app.client.get(f"{INVOICES}/{draft['id']}/pdf", headers=bearer(team.token))
+    assert response.status_code == 200, response.text
+    assert response.content.startswith(b"%PDF-")
+
+
+async def test_pdf_errors(app: App) -> None:
+    team = await new_team(app, "owner@acme.example")
+    other = await new_team(app, "owner@other.example")
+    issued = await create(app, team, is_draft=False)
+    url = f"{INVOICES}/{issued['id']}/pdf"
+    for headers in ({}, bearer("garbage"), bearer(team.jwt)):
+        response = await app.client.get(url, headers=headers)
+        assert response.status_code == 401
+        assert response.json() == UNAUTHENTICATED
+    clients_only = await personal_token(app, team.jwt, "clients:read")
+    problem(await app.client.get(url, headers=bearer(clients_only)), 403, "forbidden")
+    writer = await personal_token(app, team.jwt, "invoices:write")
+    problem(await app.client.get(url, headers=bearer(writer)), 403, "forbidden")
+    problem(await app.client.get(url, headers=bearer(other.token)), 404, "not-found")
+    for invoice_id in ("0193f7b0-1b8a-7b7d-9ad0-0c7b5b1d5f3e", "architecto"):
+        missing = await app.client.get(f"{INVOICES}/{invoice_id}/pdf", headers=bearer(team.token))
+        problem(missing, 404, "not-found")
