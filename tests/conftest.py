@@ -25,7 +25,8 @@ from server.database import async_url
 from server.embedded_postgres import EmbeddedPostgres
 from server.settings import Settings
 
-TEMPLATE = "comptoir_test_template"
+# One template per xdist worker: workers may share one DATABASE_URL server.
+TEMPLATE = f"comptoir_test_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 @dataclass

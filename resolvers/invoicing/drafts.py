@@ -226,6 +226,42 @@ def _line_row(document: Invoice, line: _Line, position: int) -> InvoiceLine:
     )
 
 
+async def copy_lines(
+    session: AsyncSession,
+    source: Invoice,
+    target: Invoice,
+    *,
+    negate: bool = False,
+    keep_dates: bool = True,
+) -> list[InvoiceLine]:
+    """The source's lines added to `target` as they are (amounts already rounded), or negated
+    for a credit note; returns them in position order."""
+    sign = -1 if negate else 1
+    copies = [
+        InvoiceLine(
+            organization_id=target.organization_id,
+            invoice_id=target.id,
+            position=line.position,
+            mode=line.mode,
+            description=line.description,
+            quantity=line.quantity * sign,
+            unit_code=line.unit_code,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+            net=line.net * sign,
+            service_date=line.service_date if keep_dates else None,
+            reference=line.reference,
+        )
+        for line in await session.scalars(
+            select(InvoiceLine)
+            .where(InvoiceLine.invoice_id == source.id)
+            .order_by(InvoiceLine.position)
+        )
+    ]
+    session.add_all(copies)
+    return copies
+
+
 def _apply(document: Invoice, changes: dict[str, Any]) -> None:
     for name, value in changes.items():
         setattr(document, "metadata_" if name == "metadata" else name, value)

@@ -17,7 +17,7 @@ from models import DocumentKind, DocumentStatus, Invoice, InvoiceLine
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import WRITE, require_invoices
-from resolvers.invoicing.drafts import ensure_draft
+from resolvers.invoicing.drafts import copy_lines, ensure_draft
 from resolvers.invoicing.lookup import document_for_update
 from resolvers.invoicing.money import TaxAmount
 from resolvers.invoicing.numbering import flush_numbered, format_number, series_for, take_number
@@ -139,28 +139,7 @@ async def _reverse(session: AsyncSession, original: Invoice, reason: str | None)
     )
     session.add(credit)
     await session.flush()
-    lines = await session.scalars(
-        select(InvoiceLine)
-        .where(InvoiceLine.invoice_id == original.id)
-        .order_by(InvoiceLine.position)
-    )
-    session.add_all(
-        InvoiceLine(
-            organization_id=line.organization_id,
-            invoice_id=credit.id,
-            position=line.position,
-            mode=line.mode,
-            description=line.description,
-            quantity=-line.quantity,
-            unit_code=line.unit_code,
-            unit_price=line.unit_price,
-            vat_rate=line.vat_rate,
-            net=-line.net,
-            service_date=line.service_date,
-            reference=line.reference,
-        )
-        for line in lines
-    )
+    await copy_lines(session, original, credit, negate=True)
     await session.flush()
     await issue(session, credit)
     original.status = DocumentStatus.CANCELLED

@@ -15,7 +15,7 @@ from models import DocumentKind, DocumentStatus, Invoice, InvoiceLine, LineMode
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import WRITE, require_invoices
-from resolvers.invoicing.drafts import recompute
+from resolvers.invoicing.drafts import copy_lines, recompute
 from resolvers.invoicing.inputs import ConversionInput, QuoteConversion
 from resolvers.invoicing.lifecycle import FINALIZED
 from resolvers.invoicing.lookup import document_for_update
@@ -162,27 +162,7 @@ async def _balance_lines(
 ) -> list[InvoiceLine]:
     if deposited and all(amount <= 0 for amount in remaining.values()):
         raise Conflict("the deposits already cover this quote")
-    lines = [
-        InvoiceLine(
-            organization_id=invoice.organization_id,
-            invoice_id=invoice.id,
-            position=line.position,
-            mode=line.mode,
-            description=line.description,
-            quantity=line.quantity,
-            unit_code=line.unit_code,
-            unit_price=line.unit_price,
-            vat_rate=line.vat_rate,
-            net=line.net,
-            service_date=line.service_date,
-            reference=line.reference,
-        )
-        for line in await session.scalars(
-            select(InvoiceLine)
-            .where(InvoiceLine.invoice_id == quote.id)
-            .order_by(InvoiceLine.position)
-        )
-    ]
+    lines = await copy_lines(session, quote, invoice)
     position = len(lines)
     for rate, amount in sorted(deposited.items()):
         position += 1

@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Cadence, DocumentKind, DocumentStatus, Invoice, InvoiceLine
+from models import Cadence, DocumentKind, DocumentStatus, Invoice
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import READ, WRITE, require_invoices
+from resolvers.invoicing.drafts import copy_lines
 from resolvers.invoicing.lifecycle import issue, today
 from resolvers.invoicing.lookup import document_for_update
 from resolvers.invoicing.schedule import advance, validate_schedule
@@ -146,28 +147,7 @@ async def _child(session: AsyncSession, template: Invoice, on: date) -> Invoice:
         child.due_offset_days = (template.due_date - template.issue_date).days
     session.add(child)
     await session.flush()
-    lines = await session.scalars(
-        select(InvoiceLine)
-        .where(InvoiceLine.invoice_id == template.id)
-        .order_by(InvoiceLine.position)
-    )
-    session.add_all(
-        InvoiceLine(
-            organization_id=line.organization_id,
-            invoice_id=child.id,
-            position=line.position,
-            mode=line.mode,
-            description=line.description,
-            quantity=line.quantity,
-            unit_code=line.unit_code,
-            unit_price=line.unit_price,
-            vat_rate=line.vat_rate,
-            net=line.net,
-            service_date=None,
-            reference=line.reference,
-        )
-        for line in lines
-    )
+    await copy_lines(session, template, child, keep_dates=False)
     await session.flush()
     await issue(session, child)
     return child
