@@ -165,10 +165,6 @@ class Invoice(IdMixin, TimestampMixin, TenantMixin, Base):
     def amount_due(self) -> int:
         return self.total - self.amount_paid
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status is DocumentStatus.DRAFT
-
 
 class InvoiceLine(IdMixin, TenantMixin, Base):
     __tablename__ = "invoice_lines"

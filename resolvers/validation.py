@@ -9,6 +9,13 @@ from stdnum.fr import siret as stdnum_siret
 from resolvers.errors import BadUserInput
 
 
+def graphql_name(name: str) -> str:
+    """A use case's snake_case field as GraphQL (and error details) name it: `due_date` ->
+    `dueDate`."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 class FieldErrors:
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}

@@ -25,7 +25,7 @@ from resolvers.customers.inputs import (
 from resolvers.errors import Conflict, NotFound
 from resolvers.identity.actor import Actor
 from resolvers.pagination import Page, PageRequest, SortOrder, paginate
-from resolvers.validation import FieldErrors
+from resolvers.validation import FieldErrors, graphql_name
 
 # Patch field -> cleaner; the patch field names are the model's attribute names.
 _CLEANERS: dict[str, fields.Cleaner] = {
@@ -70,11 +70,6 @@ _CLEANERS: dict[str, fields.Cleaner] = {
 _ATTRIBUTES = {"metadata": "metadata_"}
 
 
-def _graphql_name(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 async def _changes(
     session: AsyncSession, customer: Customer | None, patch: CustomerPatch
 ) -> dict[str, Any]:
@@ -84,7 +79,7 @@ async def _changes(
     for name, clean in _CLEANERS.items():
         value = getattr(patch, name)
         if not isinstance(value, Keep):
-            changes[_ATTRIBUTES.get(name, name)] = clean(errors, _graphql_name(name), value)
+            changes[_ATTRIBUTES.get(name, name)] = clean(errors, graphql_name(name), value)
     if customer is None and "name" not in changes:
         errors.add("name", "is required")
     addresses = {"billing": patch.billing_address, "shipping": patch.shipping_address}
@@ -103,7 +98,7 @@ async def _changes(
     if current("currency") is None:
         for amount in ("credit_limit", "hourly_rate"):
             if current(amount) is not None:
-                errors.add("currency", f"is required with {_graphql_name(amount)}")
+                errors.add("currency", f"is required with {graphql_name(amount)}")
     errors.raise_if_any()
     external_id = changes.get("external_id")
     if external_id is not None:

@@ -64,12 +64,11 @@ def _check_one_step(patch: DocumentPatch, issuing: bool) -> None:
 async def _issue(
     session: AsyncSession, document: Invoice, patch: DocumentPatch, sent: bool
 ) -> None:
-    validate_schedule(document.kind, document.recurrence, document.next_invoice_at, None)
     await issue(session, document, sent=sent)
-    if document.next_invoice_at is not None and document.issue_date is not None:
-        validate_schedule(
-            document.kind, document.recurrence, document.next_invoice_at, document.issue_date
-        )
+    # Once issued the document has its date; a failure rolls the number back with the rest.
+    validate_schedule(
+        document.kind, document.recurrence, document.next_invoice_at, document.issue_date
+    )
     paid_on: date | None = None if isinstance(patch.paid_on, Keep) else patch.paid_on
     if paid_on is not None:
         await pay_in_full(session, document, paid_on)

@@ -13,7 +13,7 @@ from resolvers.customers import fields
 from resolvers.identity.actor import Actor, require_organization, require_permission
 from resolvers.invoicing.access import READ, require_invoices
 from resolvers.invoicing.inputs import KEEP, Keep
-from resolvers.validation import FieldErrors
+from resolvers.validation import FieldErrors, graphql_name
 
 _CLEANERS: dict[str, fields.Cleaner] = {
     "name": fields.required_text(200),
@@ -63,7 +63,7 @@ async def update_seller(
     for name, clean in _CLEANERS.items():
         value = getattr(patch, name)
         if not isinstance(value, Keep):
-            changes[name] = clean(errors, _camel(name), value)
+            changes[name] = clean(errors, graphql_name(name), value)
     if not isinstance(patch.country, Keep):
         country = (patch.country or "").strip().upper() or None
         if country is not None and not fields.country_known(country):
@@ -81,8 +81,3 @@ async def update_seller(
         setattr(organization, name, value)
     await session.flush()
     return organization
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)

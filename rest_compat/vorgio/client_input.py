@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rest_compat.engine import RestInputError
+from rest_compat.vorgio.values import MAX_INT64, decimal_text, integer
 
 # `rate` is "in euro cents": every rate the contract sets is a EUR amount.
 CURRENCY = "EUR"
-MAX_INT64 = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -76,31 +75,6 @@ CLIENT_ERROR_FIELDS: dict[str, str] = {
 }
 
 
-def _integer(value: Any) -> int | None:
-    """An integer, or a string of one (Laravel's `integer` rule takes both)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _number(value: Any) -> str | None:
-    """A decimal as a string for GraphQL's Decimal; numbers and numeric strings."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return str(number) if number.is_finite() else None
-
-
 class _Reader:
     def __init__(self) -> None:
         self.problems: dict[str, str] = {}
@@ -128,14 +102,14 @@ class _Reader:
                     self.problems[f"{name}.{index}"] = "must be a string"
             return raw
         if spec.kind == "integer":
-            number = _integer(raw)
+            number = integer(raw)
             if number is None:
                 self.problems[name] = "must be an integer"
             elif not -MAX_INT64 <= number <= MAX_INT64:  # the domain checks the sign
                 self.problems[name] = "is out of range"
             return number
         if spec.kind == "number":
-            decimal = _number(raw)
+            decimal = decimal_text(raw)
             if decimal is None:
                 self.problems[name] = "must be a number"
             return decimal

@@ -12,10 +12,10 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rest_compat.engine import RestInputError
+from rest_compat.vorgio.values import MAX_INT64, decimal_text, integer
 
 CADENCES = (
     "daily",
@@ -30,7 +30,6 @@ CADENCES = (
 TYPES = ("invoice", "offer")
 MODES = ("hourly", "fixed")
 MAX_DUE_OFFSET = 255  # the contract's bound (the domain allows more)
-MAX_INT64 = 2**63 - 1
 MAX_POSITIONS = 500  # the domain's bound; error names are generated up to it
 TEXTS = {
     "subject": "subject",
@@ -76,31 +75,9 @@ class InvoiceBody:
     offer: bool | None  # None: not said (a PATCH)
 
 
-def _integer(value: Any) -> int | None:
-    """An integer, or a string of one (Laravel's `integer` rule takes both)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, str):
-        try:
-            number = int(value.strip())
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if -MAX_INT64 <= number <= MAX_INT64 else None
-
-
-def _number(value: Any) -> str | None:
-    """A finite decimal as a string (GraphQL's Decimal), from a number or a numeric string."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return str(number) if number.is_finite() else None
+def _int64(value: Any) -> int | None:
+    number = integer(value)
+    return number if number is not None and -MAX_INT64 <= number <= MAX_INT64 else None
 
 
 def _date(value: Any) -> str | None:
@@ -180,7 +157,7 @@ class _Reader:
                 self.problems["type"] = f"must be one of: {', '.join(TYPES)}"
             offer = kind == "offer"
         if self.present("tax_rate", required=True):
-            rate = _number(body["tax_rate"])
+            rate = decimal_text(body["tax_rate"])
             if rate is None:
                 self.problems["tax_rate"] = "must be a number"
             self.fields["vatRate"] = rate
@@ -218,7 +195,7 @@ class _Reader:
         if "due_offset_days" not in self.body:
             return
         raw = self.body["due_offset_days"]
-        offset = None if raw is None else _integer(raw)
+        offset = None if raw is None else _int64(raw)
         if raw is not None and offset is None:
             self.problems["due_offset_days"] = "must be an integer"
         elif offset is not None and not 0 <= offset <= MAX_DUE_OFFSET:
@@ -293,7 +270,7 @@ class _Reader:
             if hours is None:
                 problems[f"{at}.hours"] = "is required when mode is hourly"
             else:
-                line["hours"] = _number(hours)
+                line["hours"] = decimal_text(hours)
                 if line["hours"] is None:
                     problems[f"{at}.hours"] = "must be a number"
         elif mode == "fixed":
@@ -303,7 +280,7 @@ class _Reader:
             if amount is None:
                 problems[f"{at}.amount_cents"] = "is required when mode is fixed"
             else:
-                line["amount"] = _integer(amount)
+                line["amount"] = _int64(amount)
                 if line["amount"] is None:
                     problems[f"{at}.amount_cents"] = "must be an integer"
         return line

@@ -8,16 +8,9 @@ shown as `fixed` at their net amount, the only vorgio mode that can say what the
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-
-def _number(value: str | None) -> int | float | None:
-    """GraphQL's Decimal string as a JSON number: 19.00 -> 19, 2.5000 -> 2.5."""
-    if value is None:
-        return None
-    number = Decimal(value)
-    return int(number) if number == number.to_integral_value() else float(number)
+from rest_compat.vorgio.values import json_number
 
 
 def position(line: dict[str, Any]) -> dict[str, Any]:
@@ -28,7 +21,7 @@ def position(line: dict[str, Any]) -> dict[str, Any]:
         "date": line["serviceDate"],
         "mode": "hourly" if hourly else "fixed",
         "description": line["description"],
-        "hours": _number(line["quantity"]) if hourly else None,
+        "hours": json_number(line["quantity"]) if hourly else None,
         "amount_cents": None if hourly else line["net"],
         "net_cents": line["net"],
     }
@@ -43,7 +36,7 @@ def invoice(node: dict[str, Any]) -> dict[str, Any]:
         "type": "offer" if node["kind"] == "QUOTE" else "invoice",
         "is_draft": node["isDraft"],
         "client_id": node["customerId"],
-        "tax_rate": _number(node["vatRate"]),
+        "tax_rate": json_number(node["vatRate"]),
         "billing_date": node["issueDate"],
         "billing_period": node["billingPeriod"],
         "due_offset_days": node["dueOffsetDays"],

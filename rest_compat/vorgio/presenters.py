@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
+
+from rest_compat.vorgio.values import json_number
 
 
 def _lower(value: str | None) -> str | None:
     return value.lower() if value is not None else None
-
-
-def _percent(value: str | None) -> int | float | None:
-    """GraphQL's Decimal string as a JSON number: 19.00 -> 19, 7.50 -> 7.5."""
-    if value is None:
-        return None
-    number = Decimal(value)
-    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def client(node: dict[str, Any]) -> dict[str, Any]:
@@ -34,7 +27,7 @@ def client(node: dict[str, Any]) -> dict[str, Any]:
         "email_text": node["emailText"],
         "language": node["language"],
         "rate": node["hourlyRate"],
-        "vat": _percent(node["defaultVatRate"]),
+        "vat": json_number(node["defaultVatRate"]),
         "default_position_mode": _lower(node["defaultPositionMode"]),
         "invoice_note": node["invoiceNote"],
         "iban": node["iban"],

@@ -10,35 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from rest_compat.engine import RestInputError, RestRequest, Route
-from rest_compat.engine.query import int_parameter
-
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 100
+from rest_compat.yaoka.paging import page_of, page_variables
 
 
 def customer(node: dict[str, Any]) -> dict[str, Any]:
     return {"id": node["id"], "name": node["name"], "email": node["email"], "siret": node["siret"]}
 
 
-def _list_variables(request: RestRequest) -> dict[str, Any]:
-    variables: dict[str, Any] = {
-        "first": int_parameter(
-            request, "limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT
-        )
-    }
-    cursor = request.query.get("cursor")
-    if cursor:
-        variables["after"] = cursor
-    return variables
-
-
 def _listed(data: dict[str, Any], _: RestRequest) -> dict[str, Any]:
-    connection = data["customers"]
-    page = connection["pageInfo"]
-    return {
-        "data": [customer(node) for node in connection["nodes"]],
-        "nextCursor": page["endCursor"] if page["hasNextPage"] else None,
-    }
+    return page_of(data["customers"], customer)
 
 
 def _text(body: dict[str, Any], name: str, problems: dict[str, str]) -> str | None:
@@ -63,7 +43,7 @@ ROUTES = (
         "GET",
         "/api/v1/orgs/{orgId}/customers",
         "YaokaListCustomers",
-        variables=_list_variables,
+        variables=page_variables,
         present=_listed,
         summary="List customers, oldest first. Paginated: `limit` (1-100, default 100) and "
         "`cursor` (the previous page's `nextCursor`, null on the last page).",

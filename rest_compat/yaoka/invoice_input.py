@@ -104,9 +104,6 @@ def _lines(problems: _Problems, value: Any) -> list[dict[str, Any]]:
             continue
         label = problems.text(line, "label", at, required=True)
         quantity = problems.number(line, "quantity", at, required=True)
-        if quantity is not None and Decimal(quantity) == 0:
-            # The domain reads a zero quantity as "omitted" (default 1): refuse it here.
-            problems.add(f"{at}quantity", "must be a positive number")
         lines.append(
             {
                 "description": label,

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 
 from rest_compat.engine import ErrorReply, RestRequest
 from rest_compat.engine.statuses import snake_error_body
+from rest_compat.yaoka.paging import page_of
 
 INVOICE_STATUSES = {
     "DRAFT": "draft",
@@ -94,12 +95,7 @@ def document(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def page(connection: dict[str, Any]) -> dict[str, Any]:
-    """`{data, nextCursor}`, the paging of yaoka's customer list."""
-    info = connection["pageInfo"]
-    return {
-        "data": [document(node) for node in connection["nodes"]],
-        "nextCursor": info["endCursor"] if info["hasNextPage"] else None,
-    }
+    return page_of(connection, document)
 
 
 _error_body = snake_error_body("fields")

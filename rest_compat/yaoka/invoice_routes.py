@@ -12,9 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rest_compat.engine import RestRequest, Route, id_from_path
-from rest_compat.engine.query import int_parameter
 from rest_compat.yaoka import invoice_presenters as present
-from rest_compat.yaoka.customer_routes import DEFAULT_LIMIT, MAX_LIMIT
 from rest_compat.yaoka.invoice_input import (
     CONVERSION_FIELDS,
     LINE_FIELDS,
@@ -22,6 +20,7 @@ from rest_compat.yaoka.invoice_input import (
     conversion_variables,
     document_variables,
 )
+from rest_compat.yaoka.paging import page_variables
 
 INVOICES = "/api/v1/orgs/{orgId}/invoices"
 QUOTES = "/api/v1/orgs/{orgId}/quotes"
@@ -36,16 +35,9 @@ PAGING = (
 
 def _page_variables(*kinds: str) -> Callable[[RestRequest], dict[str, Any]]:
     def variables(request: RestRequest) -> dict[str, Any]:
-        found: dict[str, Any] = {
-            "first": int_parameter(
-                request, "limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT
-            ),
-        }
+        found = page_variables(request)
         if kinds:
             found["kind"] = list(kinds)
-        cursor = request.query.get("cursor")
-        if cursor:
-            found["after"] = cursor
         return found
 
     return variables
