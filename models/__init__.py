@@ -1,5 +1,15 @@
 """ORM classes, one module per domain. Importing this package registers them all."""
 
+from models.agreements import (
+    Agreement,
+    AgreementRenewal,
+    AgreementStatus,
+    AgreementTerms,
+    AgreementType,
+    DeliveryType,
+    PaymentType,
+    TermsKind,
+)
 from models.base import Base
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
 from models.customers import Customer, CustomerStatus, EInvoiceFormat, PositionMode
@@ -32,6 +42,11 @@ from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
 __all__ = [
     "UNSCOPED",
+    "Agreement",
+    "AgreementRenewal",
+    "AgreementStatus",
+    "AgreementTerms",
+    "AgreementType",
     "ApiKey",
     "ApiKeyKind",
     "Base",
@@ -43,6 +58,7 @@ __all__ = [
     "Country",
     "Customer",
     "CustomerStatus",
+    "DeliveryType",
     "DocumentKind",
     "DocumentStatus",
     "EInvoiceFormat",
@@ -65,6 +81,7 @@ __all__ = [
     "PartyKind",
     "PartyStatus",
     "Payment",
+    "PaymentType",
     "PositionMode",
     "RefreshToken",
     "RenderedDocument",
@@ -72,5 +89,6 @@ __all__ = [
     "StoredFile",
     "TenancyError",
     "TenantMixin",
+    "TermsKind",
     "User",
 ]

@@ -16,6 +16,8 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
 from models import (
+    AgreementRenewal,
+    AgreementTerms,
     Conversation,
     ConversationMember,
     Country,
@@ -23,11 +25,13 @@ from models import (
     Invoice,
     InvoiceLine,
     Message,
+    Party,
     Payment,
     Role,
     StoredFile,
     User,
 )
+from resolvers.agreements import batches as agreement_batches
 from resolvers.customers import batches as customer_batches
 from resolvers.geography import batches as geography_batches
 from resolvers.identity import batches as identity_batches
@@ -70,6 +74,15 @@ class Loaders:
         )
         self.credit_notes: DataLoader[uuid.UUID, list[Invoice]] = self._loader(
             invoicing_batches.credit_notes_by_invoice
+        )
+        self.parties: DataLoader[uuid.UUID, Party | None] = self._loader(
+            agreement_batches.parties_by_id
+        )
+        self.agreement_terms: DataLoader[agreement_batches.TermsKey, list[AgreementTerms]] = (
+            self._loader(agreement_batches.terms_history)
+        )
+        self.agreement_renewals: DataLoader[uuid.UUID, list[AgreementRenewal]] = self._loader(
+            agreement_batches.renewals_by_agreement
         )
 
         self.conversations: DataLoader[uuid.UUID, Conversation | None] = self._loader(

@@ -12,6 +12,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from schema.agreements.mutations import AgreementsMutation
+from schema.agreements.queries import AgreementsQuery
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
@@ -46,6 +48,7 @@ Query = merge_types(
         NotificationsQuery,
         InvoicingQuery,
         MessengerQuery,
+        AgreementsQuery,
     ),
 )
 Mutation = merge_types(
@@ -60,6 +63,7 @@ Mutation = merge_types(
         NotificationsMutation,
         InvoicingMutation,
         MessengerMutation,
+        AgreementsMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))
