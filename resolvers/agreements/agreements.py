@@ -191,7 +191,7 @@ async def activate_agreement(
             "this agreement's validity period has already ended", reason="agreement-ended"
         )
     agreement.status = AgreementStatus.ACTIVE
-    agreement.signed_at = signed_at or now()
+    agreement.signed_at = signed_at.astimezone(UTC) if signed_at else now()
     touch(agreement)
     await session.flush()
     return agreement

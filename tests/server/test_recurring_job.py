@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
-from server.jobs import (
-    GENERATE_RECURRING_CRON,
-    GENERATE_RECURRING_TASK,
-    configure_jobs,
-    create_job_app,
-    run_worker,
-)
+from server.jobs import GENERATE_RECURRING_CRON, GENERATE_RECURRING_TASK
 from tests.conftest import App
 from tests.schema import execute, register
+from tests.server.job_runs import run_task_once
 
 TEMPLATE = """
 mutation T($input: CreateDocumentInput!) {
@@ -46,14 +40,7 @@ async def test_the_worker_issues_due_children(app: App, database_url: str) -> No
         },
         token=token,
     )
-    configure_jobs(app.asgi.state.db)
-    try:
-        jobs = create_job_app(database_url)
-        async with jobs.open_async():
-            await jobs.tasks[GENERATE_RECURRING_TASK].defer_async(timestamp=0)
-            await asyncio.wait_for(run_worker(jobs, install_signal_handlers=False, wait=False), 60)
-    finally:
-        configure_jobs(None)
+    jobs = await run_task_once(app, database_url, GENERATE_RECURRING_TASK)
     children = (await execute(app, CHILDREN, token=token))["invoices"]["nodes"]
     assert [c["total"] for c in children] == [9900]
     assert children[0]["recurringParent"]["id"] == template["createInvoice"]["id"]
