@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Agreement, AgreementStatus
@@ -49,14 +49,22 @@ async def run_renewals(db: Database, on: date | None = None) -> RenewalRun:
     """Handle every active agreement whose end date is within the notice window (or past)."""
     day = on or today()
     horizon = day + timedelta(days=NOTICE_DAYS)
+    # upper(validity) is the day after the end date.
+    ends = func.upper(Agreement.validity)
+    ends_unannounced = Agreement.end_notice_for.is_distinct_from(ends - 1)
+    without_renewal = or_(
+        Agreement.auto_renewal.is_(False), Agreement.renewal_count >= Agreement.max_renewals
+    )
     async with db.platform() as session:
-        # upper(validity) is the day after the end date.
         due = (
             await session.execute(
                 select(Agreement.id, Agreement.organization_id)
                 .where(
                     Agreement.status == AgreementStatus.ACTIVE,
-                    func.upper(Agreement.validity) <= horizon + DAY,
+                    or_(
+                        ends <= day + DAY,  # to renew or expire
+                        and_(ends <= horizon + DAY, ends_unannounced, without_renewal),
+                    ),
                 )
                 .order_by(Agreement.id)
             )

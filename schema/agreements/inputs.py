@@ -73,11 +73,19 @@ def delivery_patch(data: DeliveryTermsInput | None) -> DeliveryTermsPatch:
     return DeliveryTermsPatch(**_sent(data, DeliveryTermsPatch)) if data else DeliveryTermsPatch()
 
 
-def new_agreement(data: CreateAgreementInput) -> NewAgreement:
+def filter_id(value: strawberry.ID | None, field: str) -> uuid.UUID | None:
+    """An id given as input (not as the object to act on): malformed is BAD_USER_INPUT."""
+    if value is None:
+        return None
     try:
-        party_id = uuid.UUID(str(data.party_id))
+        return uuid.UUID(str(value))
     except ValueError as exc:
-        raise BadUserInput("invalid party id", fields={"partyId": "is not an id"}) from exc
+        raise BadUserInput(f"invalid {field}", fields={field: "is not an id"}) from exc
+
+
+def new_agreement(data: CreateAgreementInput) -> NewAgreement:
+    party_id = filter_id(data.party_id, "partyId")
+    assert party_id is not None
     return NewAgreement(
         type=data.type,
         party_id=party_id,

@@ -8,6 +8,7 @@ import strawberry
 
 from resolvers.agreements import agreements as cases
 from resolvers.agreements.inputs import AgreementFilter
+from schema.agreements.inputs import filter_id
 from schema.agreements.types import Agreement, AgreementStatus, AgreementType
 from schema.identity.types import PageSize
 from schema.ids import parse_id
@@ -34,7 +35,7 @@ class AgreementsQuery:
         ] = None,
     ) -> Connection[Agreement]:
         ctx = info.context
-        party = parse_id(party_id, "party") if party_id is not None else None
+        party = filter_id(party_id, "partyId")
         filters = AgreementFilter(status=status, type=type, party_id=party)
         async with ctx.session() as session:
             page = await cases.list_agreements(session, ctx.actor, filters, first, after)

@@ -374,6 +374,8 @@ async def test_filters_and_id_cursors(app: App) -> None:
     ]
     bad = await errors_of(app, LIST, {"after": "not-an-id"}, token=token)
     assert codes(bad) == ["BAD_USER_INPUT"]
+    bad = await errors_of(app, LIST, {"partyId": "not-an-id"}, token=token)
+    assert bad[0]["extensions"]["fields"] == {"partyId": "is not an id"}
     assert codes(await errors_of(app, LIST, {"first": 101}, token=token)) == ["BAD_USER_INPUT"]
 
 

@@ -63,6 +63,7 @@ async def test_the_worker_renews_expires_and_warns(app: App, database_url: str) 
     at_maximum = await active(day(-1), maxRenewals=0, **auto)
     not_renewing = await active(day(-1))
     ends_soon = await active(day(5))
+    renews_soon = await active(day(5), **auto)  # will renew: nobody is warned
     draft = await active(day(-1), draft=True, **auto)
     broken = await active(day(-1), maxRenewals=3, **auto)
     async with app.asgi.state.db.platform() as session:
@@ -111,6 +112,8 @@ async def test_the_worker_renews_expires_and_warns(app: App, database_url: str) 
     assert await state(draft) == before[draft]
     # Ending in 5 days without renewal: the creator is told once, and it stays active.
     assert (await state(ends_soon))["status"] == "ACTIVE"
+    soon = await state(renews_soon)
+    assert (soon["status"], soon["renewalCount"]) == ("ACTIVE", 0)
     notes = (await execute(app, NOTIFICATIONS, token=token))["notifications"]["nodes"]
     assert notes == [
         {
