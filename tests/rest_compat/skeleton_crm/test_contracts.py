@@ -474,3 +474,14 @@ async def test_a_page_of_100_runs_a_fixed_number_of_statements(app: App) -> None
 
     few = await statements(3)
     assert await statements(37) == few, app.queries.statements
+
+
+async def test_a_replayed_create_makes_one_contract(app: App) -> None:
+    org, party = await setup(app)
+    headers = {**bearer(org.token), "Idempotency-Key": "contract-1"}
+    first = await app.client.post(CONTRACTS, json=example(party), headers=headers)
+    again = await app.client.post(CONTRACTS, json=example(party), headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert await stored(app) == 1
