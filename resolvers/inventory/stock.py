@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -143,11 +143,9 @@ async def lock_levels(
             )
             .on_conflict_do_nothing(index_elements=["item_id", "warehouse_id"])
         )
-    item_ids = sorted({item for item, _ in wanted})
-    warehouse_ids = sorted({warehouse for _, warehouse in wanted})
     rows = await session.scalars(
         select(StockLevel)
-        .where(StockLevel.item_id.in_(item_ids), StockLevel.warehouse_id.in_(warehouse_ids))
+        .where(tuple_(StockLevel.item_id, StockLevel.warehouse_id).in_(wanted))
         .order_by(StockLevel.item_id, StockLevel.warehouse_id)
         .with_for_update()
         .execution_options(populate_existing=True)
