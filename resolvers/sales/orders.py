@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     CatalogItem,
+    CatalogItemStatus,
     Customer,
     Organization,
     SalesOrder,
@@ -304,6 +305,8 @@ def _line(
 ) -> _Line:
     if line.item_id is not None and item is None:
         errors.add(f"{at}itemId", "no such catalog item")
+    elif item is not None and item.status is CatalogItemStatus.INACTIVE:
+        errors.add(f"{at}itemId", "this item is inactive (not sold)")
     if line.currency is not None and line.currency.strip().upper() != currency:
         errors.add(f"{at}currency", f"must be the order's currency ({currency})")
     if line.description is None and item is not None:

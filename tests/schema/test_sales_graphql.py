@@ -523,6 +523,25 @@ async def test_line_validation(app: App) -> None:
     }
     empty = await s.order([])
     assert await s.fails(CONFIRM, {"id": empty["id"]}) == ["BAD_USER_INPUT"]
+    # Inactive items are not sold; a taken order number is a CONFLICT on update too.
+    await s.run(UPDATE_ITEM, {"id": s.nails["id"], "input": {"status": "INACTIVE"}})
+    errors = await errors_of(
+        app,
+        CREATE_ORDER,
+        {"input": {"customerId": s.customer, "lines": [{"itemId": s.nails["id"]}]}},
+        token=s.token,
+    )
+    assert errors[0]["extensions"]["fields"] == {
+        "lines.0.itemId": "this item is inactive (not sold)"
+    }
+    taken = await s.order([], orderNumber="TAKEN")
+    assert taken["orderNumber"] == "TAKEN"
+    assert await s.fails(UPDATE_ORDER, {"id": empty["id"], "input": {"orderNumber": "TAKEN"}}) == [
+        "CONFLICT"
+    ]
+    assert await s.fails(UPDATE_ORDER, {"id": empty["id"], "input": {"orderNumber": None}}) == [
+        "BAD_USER_INPUT"
+    ]
 
 
 async def test_permissions_and_tenant_isolation(app: App) -> None:
