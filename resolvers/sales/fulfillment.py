@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -458,13 +458,3 @@ async def set_status(
             fields={"status": "use the invoice operation"},
         )
     return order
-
-
-async def reserved_units(session: AsyncSession, order_id: uuid.UUID) -> Decimal:
-    """What the order still holds reserved (all lines)."""
-    value = await session.scalar(
-        select(func.coalesce(func.sum(SalesOrderLine.reserved_quantity), 0)).where(
-            SalesOrderLine.order_id == order_id
-        )
-    )
-    return Decimal(value or 0)
