@@ -1,6 +1,7 @@
 """ORM classes, one module per domain. Importing this package registers them all."""
 
 from models.base import Base
+from models.catalog import CatalogCategory, CatalogItem, CatalogItemStatus
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
 from models.customers import Customer, CustomerStatus, EInvoiceFormat, PositionMode
 from models.events import Event
@@ -8,6 +9,7 @@ from models.files import StoredFile
 from models.geography import Country
 from models.idempotency import IdempotencyRecord
 from models.identity import Membership, MembershipRole, Mode, Organization, Partner, Role, User
+from models.inventory import MovementKind, StockLevel, StockMovement, Warehouse
 from models.invoicing import (
     Cadence,
     DocumentKind,
@@ -28,6 +30,7 @@ from models.messenger import (
 )
 from models.notifications import Notification, NotificationPreferences
 from models.parties import Party, PartyKind, PartyStatus
+from models.sales import SalesOrder, SalesOrderLine, SalesOrderStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
 __all__ = [
@@ -37,6 +40,9 @@ __all__ = [
     "Base",
     "BrowserSession",
     "Cadence",
+    "CatalogCategory",
+    "CatalogItem",
+    "CatalogItemStatus",
     "Conversation",
     "ConversationKind",
     "ConversationMember",
@@ -56,6 +62,7 @@ __all__ = [
     "Message",
     "MessageAttachment",
     "Mode",
+    "MovementKind",
     "Notification",
     "NotificationPreferences",
     "NumberCounter",
@@ -69,8 +76,14 @@ __all__ = [
     "RefreshToken",
     "RenderedDocument",
     "Role",
+    "SalesOrder",
+    "SalesOrderLine",
+    "SalesOrderStatus",
+    "StockLevel",
+    "StockMovement",
     "StoredFile",
     "TenancyError",
     "TenantMixin",
     "User",
+    "Warehouse",
 ]

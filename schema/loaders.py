@@ -16,6 +16,8 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
 from models import (
+    CatalogCategory,
+    CatalogItem,
     Conversation,
     ConversationMember,
     Country,
@@ -25,14 +27,19 @@ from models import (
     Message,
     Payment,
     Role,
+    SalesOrderLine,
     StoredFile,
     User,
+    Warehouse,
 )
+from resolvers.catalog import batches as catalog_batches
 from resolvers.customers import batches as customer_batches
 from resolvers.geography import batches as geography_batches
 from resolvers.identity import batches as identity_batches
+from resolvers.inventory import batches as inventory_batches
 from resolvers.invoicing import batches as invoicing_batches
 from resolvers.messenger import batches as messenger_batches
+from resolvers.sales import batches as sales_batches
 from resolvers.unit_of_work import Database
 
 K = TypeVar("K")
@@ -70,6 +77,18 @@ class Loaders:
         )
         self.credit_notes: DataLoader[uuid.UUID, list[Invoice]] = self._loader(
             invoicing_batches.credit_notes_by_invoice
+        )
+        self.catalog_items: DataLoader[uuid.UUID, CatalogItem | None] = self._loader(
+            catalog_batches.items_by_id
+        )
+        self.catalog_categories: DataLoader[uuid.UUID, CatalogCategory | None] = self._loader(
+            catalog_batches.categories_by_id
+        )
+        self.warehouses: DataLoader[uuid.UUID, Warehouse | None] = self._loader(
+            inventory_batches.warehouses_by_id
+        )
+        self.order_lines: DataLoader[uuid.UUID, list[SalesOrderLine]] = self._loader(
+            sales_batches.lines_by_order
         )
 
         self.conversations: DataLoader[uuid.UUID, Conversation | None] = self._loader(

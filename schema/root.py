@@ -12,6 +12,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from schema.catalog.mutations import CatalogMutation
+from schema.catalog.queries import CatalogQuery
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
@@ -22,6 +24,8 @@ from schema.geography.queries import GeographyQuery
 from schema.identity.mutations import IdentityMutation
 from schema.identity.queries import IdentityQuery
 from schema.identity.users import UsersMutation, UsersQuery
+from schema.inventory.mutations import InventoryMutation
+from schema.inventory.queries import InventoryQuery
 from schema.invoicing.mutations import InvoicingMutation
 from schema.invoicing.queries import InvoicingQuery
 from schema.loaders import OperationLoaders
@@ -32,6 +36,8 @@ from schema.notifications.mutations import NotificationsMutation
 from schema.notifications.queries import NotificationsQuery
 from schema.parties.mutations import PartiesMutation
 from schema.parties.queries import PartiesQuery
+from schema.sales.mutations import SalesMutation
+from schema.sales.queries import SalesQuery
 from schema.scalars import SCALAR_MAP
 
 Query = merge_types(
@@ -46,6 +52,9 @@ Query = merge_types(
         NotificationsQuery,
         InvoicingQuery,
         MessengerQuery,
+        CatalogQuery,
+        InventoryQuery,
+        SalesQuery,
     ),
 )
 Mutation = merge_types(
@@ -60,6 +69,9 @@ Mutation = merge_types(
         NotificationsMutation,
         InvoicingMutation,
         MessengerMutation,
+        CatalogMutation,
+        InventoryMutation,
+        SalesMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))
