@@ -1,5 +1,7 @@
 """ORM classes, one module per domain. Importing this package registers them all."""
 
+from models.accounting import Account, AccountType, JournalLine, JournalSource, JournalTransaction
+from models.audit import AuditEntry
 from models.base import Base
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
 from models.customers import Customer, CustomerStatus, EInvoiceFormat, PositionMode
@@ -32,8 +34,11 @@ from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
 __all__ = [
     "UNSCOPED",
+    "Account",
+    "AccountType",
     "ApiKey",
     "ApiKeyKind",
+    "AuditEntry",
     "Base",
     "BrowserSession",
     "Cadence",
@@ -50,6 +55,9 @@ __all__ = [
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
+    "JournalLine",
+    "JournalSource",
+    "JournalTransaction",
     "LineMode",
     "Membership",
     "MembershipRole",

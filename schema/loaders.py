@@ -16,18 +16,21 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
 from models import (
+    Account,
     Conversation,
     ConversationMember,
     Country,
     Customer,
     Invoice,
     InvoiceLine,
+    JournalLine,
     Message,
     Payment,
     Role,
     StoredFile,
     User,
 )
+from resolvers.accounting import batches as accounting_batches
 from resolvers.customers import batches as customer_batches
 from resolvers.geography import batches as geography_batches
 from resolvers.identity import batches as identity_batches
@@ -70,6 +73,15 @@ class Loaders:
         )
         self.credit_notes: DataLoader[uuid.UUID, list[Invoice]] = self._loader(
             invoicing_batches.credit_notes_by_invoice
+        )
+        self.accounts: DataLoader[uuid.UUID, Account | None] = self._loader(
+            accounting_batches.accounts_by_id
+        )
+        self.account_balances: DataLoader[uuid.UUID, list[accounting_batches.Balance]] = (
+            self._loader(accounting_batches.balances_by_account)
+        )
+        self.journal_lines: DataLoader[uuid.UUID, list[JournalLine]] = self._loader(
+            accounting_batches.lines_by_transaction
         )
 
         self.conversations: DataLoader[uuid.UUID, Conversation | None] = self._loader(

@@ -12,6 +12,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from schema.accounting.mutations import AccountingMutation
+from schema.accounting.queries import AccountingQuery
+from schema.audit.queries import AuditQuery
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
@@ -46,6 +49,8 @@ Query = merge_types(
         NotificationsQuery,
         InvoicingQuery,
         MessengerQuery,
+        AccountingQuery,
+        AuditQuery,
     ),
 )
 Mutation = merge_types(
@@ -60,6 +65,7 @@ Mutation = merge_types(
         NotificationsMutation,
         InvoicingMutation,
         MessengerMutation,
+        AccountingMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))
