@@ -314,6 +314,10 @@ async def test_api_key_actions_are_audited_without_a_user(app: App) -> None:
     key_entry = by_action["api_key.created"]
     assert key_entry["actor"] == {"email": "keys@shop.example"}
     assert key_entry["subjectId"] == created["apiKey"]["id"]
+    revoke = "mutation R($id: ID!) { revokeApiKey(id: $id) { id } }"
+    await execute(app, revoke, {"id": created["apiKey"]["id"]}, token=token)
+    revoked = await execute(app, AUDIT, {"action": "api_key.revoked"}, token=token)
+    assert [n["subjectId"] for n in revoked["auditEntries"]["nodes"]] == [created["apiKey"]["id"]]
 
 
 async def test_reading_the_books_and_the_audit_trail_needs_permissions(app: App) -> None:
