@@ -81,13 +81,15 @@ async def post(
         posted_by_id=posted_by_id,
     )
     session.add(transaction)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        if reverses_id is not None:
+    if reverses_id is None:
+        await session.flush()
+    else:
+        # The unique index on reverses_id makes a second (even concurrent) reversal fail.
+        try:
+            async with session.begin_nested():
+                await session.flush()
+        except IntegrityError as exc:
             raise Conflict("this transaction is already reversed") from exc
-        raise
     session.add_all(
         JournalLine(
             organization_id=organization_id,
