@@ -1,5 +1,7 @@
 """ORM classes, one module per domain. Importing this package registers them all."""
 
+from models.accounting import Account, AccountType, JournalLine, JournalSource, JournalTransaction
+from models.audit import AuditEntry
 from models.base import Base
 from models.catalog import CatalogCategory, CatalogItem, CatalogItemStatus
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
@@ -35,8 +37,11 @@ from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
 __all__ = [
     "UNSCOPED",
+    "Account",
+    "AccountType",
     "ApiKey",
     "ApiKeyKind",
+    "AuditEntry",
     "Base",
     "BrowserSession",
     "Cadence",
@@ -56,6 +61,9 @@ __all__ = [
     "IdempotencyRecord",
     "Invoice",
     "InvoiceLine",
+    "JournalLine",
+    "JournalSource",
+    "JournalTransaction",
     "LineMode",
     "Membership",
     "MembershipRole",

@@ -16,6 +16,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
 from models import (
+    Account,
     CatalogCategory,
     CatalogItem,
     Conversation,
@@ -24,6 +25,7 @@ from models import (
     Customer,
     Invoice,
     InvoiceLine,
+    JournalLine,
     Message,
     Payment,
     Role,
@@ -32,6 +34,7 @@ from models import (
     User,
     Warehouse,
 )
+from resolvers.accounting import batches as accounting_batches
 from resolvers.catalog import batches as catalog_batches
 from resolvers.customers import batches as customer_batches
 from resolvers.geography import batches as geography_batches
@@ -89,6 +92,15 @@ class Loaders:
         )
         self.order_lines: DataLoader[uuid.UUID, list[SalesOrderLine]] = self._loader(
             sales_batches.lines_by_order
+        )
+        self.accounts: DataLoader[uuid.UUID, Account | None] = self._loader(
+            accounting_batches.accounts_by_id
+        )
+        self.account_balances: DataLoader[uuid.UUID, list[accounting_batches.Balance]] = (
+            self._loader(accounting_batches.balances_by_account)
+        )
+        self.journal_lines: DataLoader[uuid.UUID, list[JournalLine]] = self._loader(
+            accounting_batches.lines_by_transaction
         )
 
         self.conversations: DataLoader[uuid.UUID, Conversation | None] = self._loader(

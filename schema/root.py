@@ -12,6 +12,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from schema.accounting.mutations import AccountingMutation
+from schema.accounting.queries import AccountingQuery
+from schema.audit.queries import AuditQuery
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
 from schema.customers.mutations import CustomerMutation
@@ -55,6 +58,8 @@ Query = merge_types(
         CatalogQuery,
         InventoryQuery,
         SalesQuery,
+        AccountingQuery,
+        AuditQuery,
     ),
 )
 Mutation = merge_types(
@@ -72,6 +77,7 @@ Mutation = merge_types(
         CatalogMutation,
         InventoryMutation,
         SalesMutation,
+        AccountingMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))

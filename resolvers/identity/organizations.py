@@ -22,6 +22,7 @@ from models import (
     Role,
     User,
 )
+from resolvers.accounting.chart import seed_chart
 from resolvers.errors import Conflict, Forbidden, NotFound
 from resolvers.geography.seed import seed_countries
 from resolvers.identity.actor import Actor, ActorKind, require_actor
@@ -53,7 +54,8 @@ async def create_organization(
     external_ref: str | None = None,
     slug: str | None = None,
 ) -> Organization:
-    """A new organization with the default roles (super_admin, admin, viewer) and countries."""
+    """A new organization with the default roles (super_admin, admin, viewer), countries and
+    chart of accounts."""
     org = Organization(
         name=name,
         slug=slug or await _free_slug(session, name),
@@ -75,6 +77,7 @@ async def create_organization(
         )
     await session.flush()
     await seed_countries(session, org.id)
+    await seed_chart(session, org.id)
     return org
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from tests.schema.test_sales_graphql import ADJUST, CONFIRM, FULFILL, Shop, shop
 
 
 async def _two_orders(s: Shop, units: str, *, warehouse: str | None = None) -> list[str]:
-    fields = {"warehouseId": warehouse} if warehouse else {}
+    fields: dict[str, Any] = {"warehouseId": warehouse} if warehouse else {}
     ids = []
     for _ in range(2):
         order = await s.order([{"itemId": s.hammer["id"], "quantity": units}], **fields)
