@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # Uploads: the size limit in bytes and the accepted content types (a JSON list).
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     upload_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
+    # Where file bytes live: file:///path (default: <data dir>/files) or s3://bucket/prefix.
+    files_url: str | None = None
 
     def resolved_secret_key(self) -> str:
         """The signing/encryption secret; generated once into the data directory if unset."""
