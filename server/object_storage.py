@@ -71,27 +71,12 @@ class S3Storage:
                     if upload_id is None:
                         started = await client.create_multipart_upload(Bucket=self.bucket, Key=name)
                         upload_id = started["UploadId"]
-                    part = await client.upload_part(
-                        Bucket=self.bucket,
-                        Key=name,
-                        UploadId=upload_id,
-                        PartNumber=len(parts) + 1,
-                        Body=bytes(buffer),
-                    )
-                    parts.append({"PartNumber": len(parts) + 1, "ETag": part["ETag"]})
-                    buffer.clear()
+                    await self._upload_part(client, name, upload_id, parts, buffer)
             if upload_id is None:
                 await client.put_object(Bucket=self.bucket, Key=name, Body=bytes(buffer))
                 return
             if buffer:
-                part = await client.upload_part(
-                    Bucket=self.bucket,
-                    Key=name,
-                    UploadId=upload_id,
-                    PartNumber=len(parts) + 1,
-                    Body=bytes(buffer),
-                )
-                parts.append({"PartNumber": len(parts) + 1, "ETag": part["ETag"]})
+                await self._upload_part(client, name, upload_id, parts, buffer)
             await client.complete_multipart_upload(
                 Bucket=self.bucket, Key=name, UploadId=upload_id, MultipartUpload={"Parts": parts}
             )
@@ -102,6 +87,16 @@ class S3Storage:
                         Bucket=self.bucket, Key=name, UploadId=upload_id
                     )
             raise
+
+    async def _upload_part(
+        self, client: Any, name: str, upload_id: str, parts: list[dict[str, Any]], buffer: bytearray
+    ) -> None:
+        number = len(parts) + 1
+        part = await client.upload_part(
+            Bucket=self.bucket, Key=name, UploadId=upload_id, PartNumber=number, Body=bytes(buffer)
+        )
+        parts.append({"PartNumber": number, "ETag": part["ETag"]})
+        buffer.clear()
 
     async def open(self, key: str) -> AsyncIterator[bytes]:
         client = await self.client()
