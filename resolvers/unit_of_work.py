@@ -8,7 +8,9 @@ and its stored response) runs inside `Database.request_transaction()`: while it 
 unit the request opens (in its task or in the tasks it spawns, e.g. sibling resolvers) is a
 savepoint on that one connection, serialized so concurrent resolvers never interleave on it.
 A unit still commits or rolls back on its own (`session.commit()` releases its savepoint), and
-nothing reaches the database until the request transaction commits.
+nothing reaches the database until the request transaction commits. Since units take turns,
+a unit must not await work that opens another unit in another task (a dataloader): load first,
+then open the unit (the rule every resolver follows already).
 """
 
 from __future__ import annotations

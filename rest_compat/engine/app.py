@@ -145,6 +145,18 @@ class ContractApp:
         self, route: Route, rest: RestRequest, context: Context, scope: str, key: str
     ) -> Response:
         assert self.idempotency is not None
+        try:
+            return await self._execute_claimed(route, rest, context, scope, key)
+        except Exception:
+            # Typically the database went away: nothing was committed, so a retry runs the
+            # request. Answer in the contract's format (the details go to the log only).
+            logger.exception("idempotent request failed; nothing of it was kept")
+            return self.error_for_code("INTERNAL_SERVER_ERROR", "Internal server error")
+
+    async def _execute_claimed(
+        self, route: Route, rest: RestRequest, context: Context, scope: str, key: str
+    ) -> Response:
+        assert self.idempotency is not None
         async with self.idempotency.once(
             scope, key, fingerprint(rest.method, rest.path, rest.body)
         ) as claim:
