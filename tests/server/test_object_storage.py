@@ -19,6 +19,8 @@ from server.object_storage import PART_SIZE, FilesUrlError, S3Storage, close_sto
 from server.settings import Settings
 from tests.conftest import App, QueryCounter
 from tests.rest_compat.skeleton_crm.test_users import bearer, register_org
+from tests.rest_compat.vorgio.test_clients import bearer as vorgio_bearer
+from tests.rest_compat.vorgio.test_invoices import INVOICES, create, new_team, post
 
 BUCKET = "comptoir-files"
 FILES = "/rest/skeleton-crm/api/v1/files"
@@ -58,9 +60,9 @@ async def object_keys(s3: Any) -> list[str]:
     return [item["Key"] for item in listed.get("Contents", [])]
 
 
-async def test_an_upload_through_one_replica_downloads_from_the_other(
-    s3: Any, database_url: str, tmp_path: Path
-) -> None:
+@pytest.fixture
+async def replicas(s3: Any, database_url: str, tmp_path: Path) -> AsyncIterator[list[App]]:
+    """Two app instances on one database and one bucket, sharing nothing on disk."""
     replicas: list[App] = []
     clients: list[httpx.AsyncClient] = []
     try:
@@ -78,35 +80,64 @@ async def test_an_upload_through_one_replica_downloads_from_the_other(
             )
             clients.append(client)
             replicas.append(App(asgi, client, QueryCounter(), settings))
-        one, two = replicas
-        org = await register_org(one, "owner@acme.io")
-        created = await one.client.post(
-            FILES, files={"file": ("report.pdf", PDF, "application/pdf")}, headers=bearer(org.token)
-        )
-        assert created.status_code == 201, created.text
-        keys = await object_keys(s3)
-        assert len(keys) == 1 and keys[0].startswith("tenant-files/")
-        assert not (tmp_path / "one" / "files").exists()
-        download = await two.client.get(
-            f"/files/{created.json()['id']}/download", headers=bearer(org.token)
-        )
-        assert download.status_code == 200
-        assert download.content == PDF
-        via_rest = await two.client.get(
-            f"{FILES}/{created.json()['id']}/download", headers=bearer(org.token)
-        )
-        assert via_rest.content == PDF
-        deleted = await two.client.delete(
-            f"{FILES}/{created.json()['id']}", headers=bearer(org.token)
-        )
-        assert deleted.status_code in (200, 204)
-        assert await object_keys(s3) == []
+        yield replicas
     finally:
         for client in clients:
             await client.aclose()
         for replica in replicas:
             await close_storage(replica.asgi.state.storage)
             await replica.asgi.state.db.dispose()
+
+
+async def test_an_upload_through_one_replica_downloads_from_the_other(
+    s3: Any, replicas: list[App], tmp_path: Path
+) -> None:
+    one, two = replicas
+    org = await register_org(one, "owner@acme.io")
+    created = await one.client.post(
+        FILES, files={"file": ("report.pdf", PDF, "application/pdf")}, headers=bearer(org.token)
+    )
+    assert created.status_code == 201, created.text
+    keys = await object_keys(s3)
+    assert len(keys) == 1 and keys[0].startswith("tenant-files/")
+    assert not (tmp_path / "one" / "files").exists()
+    download = await two.client.get(
+        f"/files/{created.json()['id']}/download", headers=bearer(org.token)
+    )
+    assert download.status_code == 200
+    assert download.content == PDF
+    via_rest = await two.client.get(
+        f"{FILES}/{created.json()['id']}/download", headers=bearer(org.token)
+    )
+    assert via_rest.content == PDF
+    deleted = await two.client.delete(f"{FILES}/{created.json()['id']}", headers=bearer(org.token))
+    assert deleted.status_code in (200, 204)
+    assert await object_keys(s3) == []
+
+
+async def test_a_rendered_pdf_is_stored_once_for_every_replica(
+    s3: Any, replicas: list[App]
+) -> None:
+    one, two = replicas
+    team = await new_team(one, "owner@acme.example")
+    issued = await create(one, team, is_draft=False)
+    url = f"{INVOICES}/{issued['id']}/pdf"
+    first = await one.client.get(url, headers=vorgio_bearer(team.token))
+    assert first.status_code == 200, first.text
+    assert len(await object_keys(s3)) == 1
+    # The other replica serves the same stored bytes (no second rendering, no second object).
+    second = await two.client.get(url, headers=vorgio_bearer(team.token))
+    assert second.content == first.content
+    assert second.headers["etag"] == first.headers["etag"]
+    assert len(await object_keys(s3)) == 1
+    # A new version replaces the stored file once the transaction commits.
+    before = await object_keys(s3)
+    paid = await post(two, team, issued["id"], "mark-paid", {"paid_at": "2026-05-09"})
+    assert paid.status_code == 200
+    third = await two.client.get(url, headers=vorgio_bearer(team.token))
+    assert third.headers["etag"] != first.headers["etag"]
+    after = await object_keys(s3)
+    assert len(after) == 1 and after != before
 
 
 async def chunks_then_failure(total: int) -> AsyncIterator[bytes]:
