@@ -19,6 +19,7 @@ from server.database import libpq_url
 from server.settings import Settings
 
 CONNECT_TIMEOUT = 10.0
+MIN_SECRET_LENGTH = 32
 
 
 class StartupError(Exception):
@@ -71,6 +72,15 @@ def require_shared_secret(settings: Settings) -> None:
         raise StartupError(
             "COMPTOIR_SECRET_KEY is not set: with DATABASE_URL every process must share one key "
             "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    if (
+        settings.env == "production"
+        and settings.secret_key
+        and len(settings.secret_key) < MIN_SECRET_LENGTH
+    ):
+        raise StartupError(
+            f"COMPTOIR_SECRET_KEY is too short ({len(settings.secret_key)} characters): "
+            f"use at least {MIN_SECRET_LENGTH} random characters in production"
         )
 
 

@@ -71,6 +71,9 @@ async def test_a_shared_database_needs_a_shared_secret_key(tmp_path: Path) -> No
             tmp_path, command, env={"COMPTOIR_SECRET_KEY": ""}, url="postgresql://x@db/comptoir"
         )
         assert "COMPTOIR_SECRET_KEY is not set" in line
+    short = {"COMPTOIR_SECRET_KEY": "hunter2", "COMPTOIR_ENV": "production"}
+    line = await run(tmp_path, "serve", env=short, url="postgresql://x@db/comptoir")
+    assert "COMPTOIR_SECRET_KEY is too short (7 characters)" in line
 
 
 async def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
