@@ -17,7 +17,6 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resolvers.files.content_types import UploadPolicy
-from resolvers.files.storage import LocalDiskStorage
 from resolvers.identity.secrets import AuthConfig
 from resolvers.unit_of_work import Database
 from rest_compat.engine import RestCompat
@@ -29,6 +28,7 @@ from server.downloads import download_endpoint
 from server.graphql_view import ComptoirGraphQL
 from server.idempotency import DatabaseIdempotencyStore
 from server.logging import RequestIdMiddleware
+from server.object_storage import close_storage, storage_for
 from server.pubsub import EventHub
 from server.settings import Settings
 
@@ -68,7 +68,7 @@ def create_app(
     db = Database(engine)
     auth = auth_config(settings)
     schema = build_schema(settings.max_query_depth, settings.max_query_tokens, settings.max_aliases)
-    storage = LocalDiskStorage(settings.data_dir / "files")
+    storage = storage_for(settings.files_url, settings.data_dir)
     upload_policy = UploadPolicy.of(settings.max_upload_bytes, settings.upload_content_types)
     # One LISTEN connection per process feeds every subscription (started by the lifespan).
     events = EventHub(db, libpq_url(database_url))
@@ -128,6 +128,7 @@ def create_app(
                 yield
         finally:
             await events.stop()
+            await close_storage(storage)
         await db.dispose()
 
     routes: list[BaseRoute] = [

@@ -11,7 +11,14 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from server.settings import Settings, get_settings
+from server.embedded_postgres import EmbeddedPostgresError
+from server.preflight import (
+    StartupError,
+    checked_port,
+    require_shared_secret,
+    settings_from_environment,
+)
+from server.settings import Settings
 
 
 class _Stopped(Exception):
@@ -28,13 +35,20 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from server import migrate
     from server.app import create_app
     from server.logging import configure_logging
+    from server.object_storage import FilesUrlError, storage_for
     from server.runtime import database_url
 
-    configure_logging(settings.log_level, settings.log_json)
+    require_shared_secret(settings)
+    try:
+        storage_for(settings.files_url, settings.data_dir)
+    except FilesUrlError as exc:
+        raise StartupError(f"invalid COMPTOIR_FILES_URL: {exc}") from None
     host = args.host or settings.host
-    port = args.port or settings.port
+    port = checked_port(args.port) if args.port is not None else settings.port
+    configure_logging(settings.log_level, settings.log_json)
     with database_url(settings) as url:
-        migrate.upgrade(url)
+        if not args.no_migrate:
+            _report_applied(migrate.upgrade(url))
         app = create_app(settings, url, run_worker=False if args.no_worker else None)
         base = f"http://{host}:{port}"
         print(f"Comptoir on {base}")
@@ -72,9 +86,17 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
                 return 1
             print("models and migrations match the database")
         else:
-            migrate.upgrade(url)
+            _report_applied(migrate.upgrade(url))
             print("database is up to date")
     return 0
+
+
+def _report_applied(revisions: list[str]) -> None:
+    if revisions:
+        print(f"applied {len(revisions)} migration(s): {', '.join(revisions)}")
+    else:
+        print("no migration to apply")
+    sys.stdout.flush()
 
 
 def _schema(_: Settings, __: argparse.Namespace) -> int:
@@ -113,7 +135,7 @@ def _bootstrap(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _worker(settings: Settings, _: argparse.Namespace) -> int:
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from resolvers.unit_of_work import Database
     from server import migrate
     from server.database import create_engine
@@ -121,6 +143,7 @@ def _worker(settings: Settings, _: argparse.Namespace) -> int:
     from server.logging import configure_logging
     from server.runtime import database_url
 
+    require_shared_secret(settings)
     configure_logging(settings.log_level, settings.log_json)
 
     async def run(url: str) -> None:
@@ -134,9 +157,13 @@ def _worker(settings: Settings, _: argparse.Namespace) -> int:
             await db.dispose()
 
     with database_url(settings) as url:
-        migrate.upgrade(url)
+        if not args.no_migrate:
+            _report_applied(migrate.upgrade(url))
         asyncio.run(run(url))
     return 0
+
+
+NO_MIGRATE = "do not apply migrations at start (run `comptoir migrate` once instead)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -144,8 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the HTTP server (and a job worker)")
     serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--port", help="1-65535 (default: COMPTOIR_PORT, 8000)")
     serve.add_argument("--no-worker", action="store_true", help="do not run jobs in-process")
+    serve.add_argument("--no-migrate", action="store_true", help=NO_MIGRATE)
     serve.set_defaults(handler=_serve)
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     migrate.add_argument(
@@ -157,13 +185,21 @@ def build_parser() -> argparse.ArgumentParser:
     bootstrap.add_argument("--json", action="store_true", help="print one JSON object")
     bootstrap.add_argument("--admin-password", help="instead of a generated one")
     bootstrap.set_defaults(handler=_bootstrap)
-    commands.add_parser("worker", help="run a background job worker").set_defaults(handler=_worker)
+    worker = commands.add_parser("worker", help="run a background job worker")
+    worker.add_argument("--no-migrate", action="store_true", help=NO_MIGRATE)
+    worker.set_defaults(handler=_worker)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.handler(get_settings(), args))
+    try:
+        return int(args.handler(settings_from_environment(), args))
+    except StartupError as exc:
+        print(f"comptoir: {exc}", file=sys.stderr)
+    except EmbeddedPostgresError as exc:
+        print(f"comptoir: embedded PostgreSQL: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

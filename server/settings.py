@@ -5,11 +5,14 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from resolvers.files.content_types import DEFAULT_CONTENT_TYPES, DEFAULT_MAX_UPLOAD_BYTES
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -18,9 +21,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COMPTOIR_", env_file=".env", extra="ignore")
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    # production refuses the embedded PostgreSQL (and wants DATABASE_URL).
+    env: Literal["development", "production"] = "development"
     data_dir: Path = Path(".comptoir")
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
     secret_key: str | None = None
     access_token_minutes: int = 15
     refresh_token_days: int = 30
@@ -40,6 +45,29 @@ class Settings(BaseSettings):
     # Uploads: the size limit in bytes and the accepted content types (a JSON list).
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     upload_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
+    # Where file bytes live: file:///path (default: <data dir>/files) or s3://bucket/prefix.
+    files_url: str | None = None
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level (one of {', '.join(LOG_LEVELS)})")
+        return level
+
+    @field_validator("rest_hosts")
+    @classmethod
+    def _known_contracts(cls, value: dict[str, str]) -> dict[str, str]:
+        from rest_compat.registry import CONTRACTS
+
+        names = sorted(contract.name for contract in CONTRACTS)
+        for host, contract in value.items():
+            if contract not in names:
+                raise ValueError(
+                    f"host {host!r} names no contract {contract!r} (one of {', '.join(names)})"
+                )
+        return value
 
     def resolved_secret_key(self) -> str:
         """The signing/encryption secret; generated once into the data directory if unset."""
