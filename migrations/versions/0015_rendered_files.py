@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_rendered_files"
-down_revision = "0007_invoicing"
+down_revision = "0011_books"
 branch_labels = None
 depends_on = None
 
