@@ -7,7 +7,17 @@ from models.events import Event
 from models.files import StoredFile
 from models.geography import Country
 from models.idempotency import IdempotencyRecord
-from models.identity import Membership, MembershipRole, Mode, Organization, Partner, Role, User
+from models.identity import (
+    Invitation,
+    LoginThrottle,
+    Membership,
+    MembershipRole,
+    Mode,
+    Organization,
+    Partner,
+    Role,
+    User,
+)
 from models.invoicing import (
     Cadence,
     DocumentKind,
@@ -48,9 +58,11 @@ __all__ = [
     "EInvoiceFormat",
     "Event",
     "IdempotencyRecord",
+    "Invitation",
     "Invoice",
     "InvoiceLine",
     "LineMode",
+    "LoginThrottle",
     "Membership",
     "MembershipRole",
     "Message",

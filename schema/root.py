@@ -21,6 +21,7 @@ from schema.geography.mutations import GeographyMutation
 from schema.geography.queries import GeographyQuery
 from schema.identity.mutations import IdentityMutation
 from schema.identity.queries import IdentityQuery
+from schema.identity.teams import TeamsMutation, TeamsQuery
 from schema.identity.users import UsersMutation, UsersQuery
 from schema.invoicing.mutations import InvoicingMutation
 from schema.invoicing.queries import InvoicingQuery
@@ -39,6 +40,7 @@ Query = merge_types(
     (
         IdentityQuery,
         UsersQuery,
+        TeamsQuery,
         CustomerQuery,
         GeographyQuery,
         PartiesQuery,
@@ -53,6 +55,7 @@ Mutation = merge_types(
     (
         IdentityMutation,
         UsersMutation,
+        TeamsMutation,
         CustomerMutation,
         GeographyMutation,
         PartiesMutation,
