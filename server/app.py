@@ -86,6 +86,7 @@ def create_app(
         storage=storage,
         upload_policy=upload_policy,
         events=events,
+        credential_recheck_seconds=settings.credential_recheck_seconds,
     )
     idempotency = DatabaseIdempotencyStore(db, timedelta(hours=settings.idempotency_hours))
     rest = RestCompat(

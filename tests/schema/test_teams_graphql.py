@@ -54,7 +54,9 @@ async def role_ids(app: App, token: str) -> dict[str, str]:
     return {role["name"]: role["id"] for role in data["roles"]}
 
 
-async def invite(app: App, token: str, email: str, roles: list[str] | None = None) -> dict[str, Any]:
+async def invite(
+    app: App, token: str, email: str, roles: list[str] | None = None
+) -> dict[str, Any]:
     data = await execute(
         app, INVITE, {"input": {"email": email, "roleIds": roles or []}}, token=token
     )
@@ -106,9 +108,7 @@ async def test_an_invited_user_registers_into_the_organization_with_the_roles(ap
     assert {u["email"] for u in users["users"]["nodes"]} == {"owner@acme.local", "bob@acme.local"}
 
     # Spent: a second use is refused, and it is no longer pending.
-    again = await errors_of(
-        app, ACCEPT, {"input": {"token": token, "password": PASSWORD}}
-    )
+    again = await errors_of(app, ACCEPT, {"input": {"token": token, "password": PASSWORD}})
     assert codes(again) == ["UNAUTHENTICATED"]
     pending = await execute(app, INVITATIONS, token=owner["accessToken"])
     assert pending["invitations"]["totalCount"] == 0
@@ -234,9 +234,7 @@ async def test_an_admin_creates_and_removes_a_member_whose_sessions_end(app: App
         token=owner["accessToken"],
     )
     assert codes(taken) == ["CONFLICT"]
-    login = await execute(
-        app, LOGIN, {"input": {"email": "fay@acme.local", "password": PASSWORD}}
-    )
+    login = await execute(app, LOGIN, {"input": {"email": "fay@acme.local", "password": PASSWORD}})
     fay = login["login"]
     assert fay["organizationId"] == org
     assert (await execute(app, ME, token=fay["accessToken"]))["me"]["roles"] == ["viewer"]
@@ -250,9 +248,7 @@ async def test_an_admin_creates_and_removes_a_member_whose_sessions_end(app: App
     removed = await execute(app, REMOVE, {"id": fay_id}, token=owner["accessToken"])
     assert removed["removeMember"]["email"] == "fay@acme.local"
     assert codes(await errors_of(app, ME, token=fay["accessToken"])) == ["UNAUTHENTICATED"]
-    assert codes(await errors_of(app, REFRESH, {"t": fay["refreshToken"]})) == [
-        "UNAUTHENTICATED"
-    ]
+    assert codes(await errors_of(app, REFRESH, {"t": fay["refreshToken"]})) == ["UNAUTHENTICATED"]
     users = await execute(app, USERS, token=owner["accessToken"])
     assert [u["email"] for u in users["users"]["nodes"]] == ["owner@acme.local"]
     again = await errors_of(app, REMOVE, {"id": fay_id}, token=owner["accessToken"])
@@ -277,7 +273,7 @@ async def test_a_second_user_joins_and_chats_with_the_first(app: App) -> None:
     conversation_id = conversation["createConversation"]["conversation"]["id"]
     await execute(
         app,
-        "mutation ($id: ID!) { sendMessage(conversationId: $id, input: {content: \"hi Bob\"}) "
+        'mutation ($id: ID!) { sendMessage(conversationId: $id, input: {content: "hi Bob"}) '
         "{ id } }",
         {"id": conversation_id},
         token=owner["accessToken"],
@@ -293,7 +289,7 @@ async def test_a_second_user_joins_and_chats_with_the_first(app: App) -> None:
     assert listed["lastMessage"] == {"content": "hi Bob", "author": {"email": "owner@acme.local"}}
     reply = await execute(
         app,
-        "mutation ($id: ID!) { sendMessage(conversationId: $id, input: {content: \"hello\"}) "
+        'mutation ($id: ID!) { sendMessage(conversationId: $id, input: {content: "hello"}) '
         "{ seq } }",
         {"id": conversation_id},
         token=bob["accessToken"],
