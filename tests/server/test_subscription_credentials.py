@@ -71,9 +71,9 @@ async def register(server: ServerProcess, name: str) -> dict[str, Any]:
     return registered
 
 
-async def closed_reason(server: ServerProcess, token: str, timeout: float = 15) -> str:
-    """Subscribe with `token` and wait for the server to end the subscription."""
-    async with asyncio.timeout(timeout):
+async def closed_reason(server: ServerProcess, token: str) -> str:
+    """Subscribe with `token` and wait (15 s at most) for the server to end the subscription."""
+    async with asyncio.timeout(15):
         try:
             async with server.ws({"token": token}) as session:
                 async for _ in session.subscribe(GraphQLRequest(NOTIFICATIONS)):
