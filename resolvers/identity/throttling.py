@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,6 +57,18 @@ async def record_failure(
 ) -> None:
     """Count one failure for the account and the address; lock those that reach their limit."""
     window_over = LoginThrottle.window_started_at <= func.now() - config.login_lockout
+    # Rows whose window and lock are over count as absent: drop them, so the table only
+    # holds live counters (no periodic job needed).
+    # (SKIP LOCKED: never wait on, nor deadlock with, another replica's counters.)
+    stale = (
+        select(LoginThrottle.key)
+        .where(
+            window_over,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= func.now()),
+        )
+        .with_for_update(skip_locked=True)
+    )
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(stale)))
     for key in _keys(config, email, address):
         upsert = insert(LoginThrottle).values(
             key=key.key, failures=1, window_started_at=func.now(), locked_until=None
