@@ -10,7 +10,17 @@ from models.events import Event
 from models.files import StoredFile
 from models.geography import Country
 from models.idempotency import IdempotencyRecord
-from models.identity import Membership, MembershipRole, Mode, Organization, Partner, Role, User
+from models.identity import (
+    Invitation,
+    LoginThrottle,
+    Membership,
+    MembershipRole,
+    Mode,
+    Organization,
+    Partner,
+    Role,
+    User,
+)
 from models.inventory import MovementKind, StockLevel, StockMovement, Warehouse
 from models.invoicing import (
     Cadence,
@@ -59,12 +69,14 @@ __all__ = [
     "EInvoiceFormat",
     "Event",
     "IdempotencyRecord",
+    "Invitation",
     "Invoice",
     "InvoiceLine",
     "JournalLine",
     "JournalSource",
     "JournalTransaction",
     "LineMode",
+    "LoginThrottle",
     "Membership",
     "MembershipRole",
     "Message",

@@ -26,6 +26,7 @@ from schema.geography.mutations import GeographyMutation
 from schema.geography.queries import GeographyQuery
 from schema.identity.mutations import IdentityMutation
 from schema.identity.queries import IdentityQuery
+from schema.identity.teams import TeamsMutation, TeamsQuery
 from schema.identity.users import UsersMutation, UsersQuery
 from schema.inventory.mutations import InventoryMutation
 from schema.inventory.queries import InventoryQuery
@@ -48,6 +49,7 @@ Query = merge_types(
     (
         IdentityQuery,
         UsersQuery,
+        TeamsQuery,
         CustomerQuery,
         GeographyQuery,
         PartiesQuery,
@@ -67,6 +69,7 @@ Mutation = merge_types(
     (
         IdentityMutation,
         UsersMutation,
+        TeamsMutation,
         CustomerMutation,
         GeographyMutation,
         PartiesMutation,

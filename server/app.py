@@ -41,6 +41,11 @@ def auth_config(settings: Settings) -> AuthConfig:
         access_token_ttl=timedelta(minutes=settings.access_token_minutes),
         refresh_token_ttl=timedelta(days=settings.refresh_token_days),
         session_ttl=timedelta(days=settings.session_days),
+        refresh_reuse_grace=timedelta(seconds=settings.refresh_reuse_grace_seconds),
+        login_max_failures=settings.login_max_failures,
+        login_max_failures_per_address=settings.login_max_failures_per_address,
+        login_lockout=timedelta(seconds=settings.login_lockout_seconds),
+        invitation_ttl=timedelta(days=settings.invitation_days),
     )
 
 
@@ -81,6 +86,7 @@ def create_app(
         storage=storage,
         upload_policy=upload_policy,
         events=events,
+        credential_recheck_seconds=settings.credential_recheck_seconds,
     )
     idempotency = DatabaseIdempotencyStore(db, timedelta(hours=settings.idempotency_hours))
     rest = RestCompat(

@@ -31,6 +31,15 @@ class Settings(BaseSettings):
     refresh_token_days: int = 30
     session_cookie_name: str = "comptoir_session"
     session_days: int = 14
+    # A rotated refresh token retried within this many seconds gets the same new pair.
+    refresh_reuse_grace_seconds: int = 10
+    # Failed sign-ins: per account and per client address, then locked for the lockout.
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 20
+    login_lockout_seconds: int = 300
+    invitation_days: int = 7
+    # How often a websocket re-checks the credential that opened it (logout, removal…).
+    credential_recheck_seconds: float = 15.0
     graphiql: bool = True
     run_worker: bool = True
     max_query_depth: int = 12

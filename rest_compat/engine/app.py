@@ -206,13 +206,16 @@ class ContractApp:
         if result.errors:
             first = result.errors[0]
             extensions = first.extensions or {}
-            return self.error_for_code(
+            refused = self.error_for_code(
                 str(extensions.get("code", "INTERNAL_SERVER_ERROR")),
                 first.message,
                 self._contract_fields(route, extensions.get("fields")),
                 reason=extensions.get("reason"),
                 route=route,
             )
+            if "retryAfter" in extensions:  # RATE_LIMITED: when trying again may succeed
+                refused.headers["Retry-After"] = str(extensions["retryAfter"])
+            return refused
         assert result.data is not None
         payload = route.present(result.data, rest)
         if isinstance(payload, Response):
