@@ -28,6 +28,7 @@ from models.messenger import (
 )
 from models.notifications import Notification, NotificationPreferences
 from models.parties import Party, PartyKind, PartyStatus
+from models.persisted_documents import PersistedDocument
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "PartyKind",
     "PartyStatus",
     "Payment",
+    "PersistedDocument",
     "PositionMode",
     "RefreshToken",
     "RenderedDocument",

@@ -27,6 +27,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from server import migrate
     from server.app import create_app
+    from server.limits import guarded_protocol
     from server.logging import configure_logging
     from server.runtime import database_url
 
@@ -38,7 +39,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         app = create_app(settings, url, run_worker=False if args.no_worker else None)
         base = f"http://{host}:{port}"
         print(f"Comptoir on {base}")
-        print(f"  GraphQL (GraphiQL): {base}/graphql")
+        graphiql = " (GraphiQL)" if settings.graphiql_enabled() else ""
+        print(f"  GraphQL{graphiql}: {base}/graphql")
         from rest_compat.registry import CONTRACTS
 
         for contract in CONTRACTS:
@@ -52,7 +54,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, _exit_on_signal)
         with contextlib.suppress(_Stopped):
             uvicorn.run(
-                app, host=host, port=port, log_config=None, access_log=False, ws="websockets-sansio"
+                app,
+                host=host,
+                port=port,
+                log_config=None,
+                access_log=False,
+                ws="websockets-sansio",
+                # Request heads: bounded and read within the client timeout (server.limits).
+                http=guarded_protocol(settings.client_timeout_seconds, settings.max_header_bytes),
+                h11_max_incomplete_event_size=settings.max_header_bytes,
+                timeout_keep_alive=5,
+                ws_max_size=settings.max_body_bytes,
             )
     return 0
 
