@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import strawberry
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter, BaseRequestProtocol, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -180,6 +180,17 @@ class ComptoirGraphQL(GraphQL[Context, None]):
             if refused and not sub_response.status_code:
                 response.status_code = 400
         return response
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Only for browsers navigating to /graphql: a GET with a query or a persisted query's
+        hash (`extensions`) is executed, whatever its Accept header."""
+        params = request.query_params
+        return (
+            request.method == "GET"
+            and "text/html" in request.headers.get("accept", "")
+            and params.get("query") is None
+            and params.get("extensions") is None
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_PAGE.replace("{assets}", GRAPHIQL_ASSETS))

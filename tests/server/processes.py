@@ -68,7 +68,9 @@ class ServerProcess:
                 await self.process.wait()
 
 
-async def start_server(database_url: str, workdir: Path, name: str) -> ServerProcess:
+async def start_server(
+    database_url: str, workdir: Path, name: str, extra_env: dict[str, str] | None = None
+) -> ServerProcess:
     """`comptoir serve` on a free port; returns once /readyz answers."""
     await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
     port = free_port()
@@ -80,6 +82,7 @@ async def start_server(database_url: str, workdir: Path, name: str) -> ServerPro
         "COMPTOIR_LOG_LEVEL": "WARNING",
         "COMPTOIR_GRAPHIQL": "false",
         "PYTHONPATH": str(ROOT),
+        **(extra_env or {}),
     }
     log = workdir / f"{name}.log"
     with log.open("wb") as output:
