@@ -38,6 +38,8 @@ from server.metrics import SCOPE_KEY, Metrics, RequestLabels
 from server.persisted import PersistedDocuments, RequestRefused
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+# How Strawberry words its refusal of a mutation (or subscription) sent with GET.
+GET_REFUSAL = "not allowed when using GET"
 GRAPHIQL_ASSETS = "/graphiql"
 GRAPHIQL_PAGE = (Path(__file__).parent / "static" / "graphiql" / "index.html").read_text()
 
@@ -141,7 +143,10 @@ class ComptoirGraphQL(GraphQL[Context, None]):
                 try:
                     response = await self.run(request)
                 except HTTPException as e:
-                    response = self.error_response(e.reason, e.status_code)
+                    status = e.status_code
+                    if request.method == "GET" and GET_REFUSAL in e.reason:
+                        status = 405  # a mutation over GET (GraphQL over HTTP)
+                    response = self.error_response(e.reason, status)
                 except RequestRefused as e:
                     response = self.error_response(e.message, e.status, e.code)
             await response(scope, receive, send)
@@ -158,6 +163,8 @@ class ComptoirGraphQL(GraphQL[Context, None]):
 
     def error_response(self, message: str, status: int, code: str | None = None) -> Response:
         """A request refused before execution, as a GraphQL response in JSON."""
+        if _graphql_response_json.get() and status < 400:
+            status = 400  # refused before execution (e.g. PersistedQueryNotFound)
         error: dict[str, object] = {"message": message}
         if code is not None:
             error["extensions"] = {"code": code}
