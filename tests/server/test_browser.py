@@ -14,25 +14,19 @@ import contextlib
 import functools
 import shutil
 import threading
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
-from resolvers.identity.organizations import add_member
-from resolvers.unit_of_work import Database
-from server.database import create_engine
 from server.settings import Settings
-from tests.server.processes import ServerProcess, free_port, start_server
+from tests.server.processes import PASSWORD, colleagues, free_port, start_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGE = Path(__file__).with_name("browser_page.html")
-PASSWORD = "correct-horse-battery"
 # As the machine notes advise: no sandbox (root), and none of Chromium's own network traffic.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -76,35 +70,6 @@ async def chromium() -> AsyncIterator[Any]:
             await browser.close()
 
 
-async def register(server: ServerProcess, email: str) -> tuple[str, str]:
-    """A new user with an organization; returns both ids."""
-    async with httpx.AsyncClient() as client:
-        response = await client.post(
-            f"{server.base}/graphql",
-            json={
-                "query": "mutation ($input: RegisterInput!) "
-                "{ register(input: $input) { organizationId user { id } } }",
-                "variables": {"input": {"email": email, "password": PASSWORD}},
-            },
-        )
-    done = response.json()["data"]["register"]
-    return done["user"]["id"], done["organizationId"]
-
-
-async def colleagues(server: ServerProcess, settings: Settings) -> str:
-    """browser@example.com and a colleague in one organization; returns the colleague's id."""
-    _, organization_id = await register(server, "browser@example.com")
-    colleague_id, _ = await register(server, "colleague@example.com")
-    assert settings.database_url is not None
-    db = Database(create_engine(settings.database_url, settings))
-    try:
-        async with db.platform() as session:
-            await add_member(session, uuid.UUID(organization_id), uuid.UUID(colleague_id), "admin")
-    finally:
-        await db.dispose()
-    return colleague_id
-
-
 async def test_a_front_end_on_a_listed_origin_logs_in_queries_and_subscribes(
     database_url: str, settings: Settings, tmp_path: Path
 ) -> None:
@@ -119,7 +84,7 @@ async def test_a_front_end_on_a_listed_origin_logs_in_queries_and_subscribes(
             {"COMPTOIR_CORS_ORIGINS": f'["{listed}"]'},
         )
         try:
-            colleague_id = await colleagues(server, settings)
+            colleague_id = await colleagues(server, settings, "browser@example.com")
             async with chromium() as browser:
                 page = await browser.new_page()
                 await page.goto(f"{listed}/index.html")
