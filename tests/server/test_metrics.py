@@ -45,7 +45,7 @@ async def graphql(
     query: str,
     variables: object = None,
     token: str | None = None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = await client.post(
         f"{server.base}/graphql", json={"query": query, "variables": variables}, headers=headers
