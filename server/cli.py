@@ -151,6 +151,48 @@ def _worker(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def _documents(settings: Settings, args: argparse.Namespace) -> int:
+    """Register trusted documents from a manifest (for COMPTOIR_TRUSTED_DOCUMENTS_ONLY)."""
+    from resolvers.persisted_documents import register, sha256_of
+    from resolvers.unit_of_work import Database
+    from server import migrate
+    from server.database import create_engine
+    from server.runtime import database_url
+
+    try:
+        manifest = json.loads(args.manifest.read())
+    except json.JSONDecodeError as exc:
+        print(f"comptoir documents: {args.manifest.name} is not JSON ({exc})", file=sys.stderr)
+        return 1
+    # Apollo's persisted query manifest, or {"<sha256>": "<document>"} (GraphQL Codegen, Relay).
+    if isinstance(manifest, dict) and isinstance(manifest.get("operations"), list):
+        documents = {str(op.get("id")): str(op.get("body")) for op in manifest["operations"]}
+    elif isinstance(manifest, dict):
+        documents = {str(key): str(value) for key, value in manifest.items()}
+    else:
+        print("comptoir documents: expected a JSON object", file=sys.stderr)
+        return 1
+    wrong = [key for key, body in documents.items() if sha256_of(body) != key]
+    if wrong:
+        print(f"comptoir documents: not the SHA-256 of its document: {wrong[0]}", file=sys.stderr)
+        return 1
+
+    async def run(url: str) -> None:
+        db = Database(create_engine(url, settings))
+        try:
+            async with db.platform() as session:
+                for body in documents.values():
+                    await register(session, body)
+        finally:
+            await db.dispose()
+
+    with database_url(settings) as url:
+        migrate.upgrade(url)
+        asyncio.run(run(url))
+    print(f"{len(documents)} trusted documents registered")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="comptoir", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -170,6 +212,11 @@ def build_parser() -> argparse.ArgumentParser:
     bootstrap.add_argument("--admin-password", help="instead of a generated one")
     bootstrap.set_defaults(handler=_bootstrap)
     commands.add_parser("worker", help="run a background job worker").set_defaults(handler=_worker)
+    documents = commands.add_parser(
+        "documents", help="register trusted GraphQL documents from a persisted-query manifest"
+    )
+    documents.add_argument("manifest", type=argparse.FileType("r"))
+    documents.set_defaults(handler=_documents)
     return parser
 
 

@@ -6,10 +6,15 @@ one by one, through the real ASGI app.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -241,3 +246,48 @@ async def test_a_query_costing_more_than_the_maximum_is_refused(another_app: Fac
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
     assert error["extensions"]["cost"] == 201
     assert cheap.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def register_manifest(
+    manifest: Path, database_url: str, tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
+    return await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "server.cli", "documents", str(manifest)],
+        env={**env, "DATABASE_URL": database_url, "COMPTOIR_DATA_DIR": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+async def test_trusted_documents_are_registered_from_a_manifest(
+    another_app: Factory, database_url: str, tmp_path: Path
+) -> None:
+    document = "query FromManifest { __typename }"
+    manifest = tmp_path / "persisted-query-manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "format": "apollo-persisted-query-manifest",
+                "version": 1,
+                "operations": [{"id": sha256(document), "name": "FromManifest", "body": document}],
+            }
+        )
+    )
+    done = await register_manifest(manifest, database_url, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1 trusted documents registered"
+    async with another_app(trusted_documents_only=True) as strict:
+        by_hash = await strict.post("/graphql", json={"extensions": persisted(document)})
+    assert by_hash.json() == {"data": {"__typename": "Query"}}
+    forged = "0" * 64
+    manifest.write_text(json.dumps({forged: document}))
+    wrong = await register_manifest(manifest, database_url, tmp_path)
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == (
+        f"comptoir documents: not the SHA-256 of its document: {forged}"
+    )
