@@ -291,3 +291,23 @@ async def test_trusted_documents_are_registered_from_a_manifest(
     assert wrong.stderr.strip() == (
         f"comptoir documents: not the SHA-256 of its document: {forged}"
     )
+
+
+async def test_graphiql_is_served_from_the_package_and_off_in_production(
+    app: App, another_app: Factory
+) -> None:
+    page = await app.client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "/graphiql/graphiql.min.js" in page.text
+    assert "https://" not in page.text and "http://" not in page.text  # nothing from a CDN
+    script = await app.client.get("/graphiql/plugin-explorer.umd.js")
+    assert script.status_code == 200 and "GraphiQLPluginExplorer" in script.text
+    # A GET carrying a query (or a persisted query's hash) runs it, even from a browser.
+    run = await app.client.get(
+        "/graphql", params={"query": "{ __typename }"}, headers={"Accept": "text/html, */*"}
+    )
+    assert run.json() == {"data": {"__typename": "Query"}}
+    async with another_app(env="production") as production:
+        hidden = await production.get("/graphql", headers={"Accept": "text/html"})
+        assets = await production.get("/graphiql/graphiql.min.js")
+    assert hidden.status_code == 404 and hidden.json()["errors"]
+    assert assets.status_code == 404
