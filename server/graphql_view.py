@@ -168,7 +168,10 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         error: dict[str, object] = {"message": message}
         if code is not None:
             error["extensions"] = {"code": code}
-        return JSONResponse({"errors": [error]}, status_code=status, media_type=self.media_type())
+        headers = {"Allow": "POST"} if status == 405 else None
+        return JSONResponse(
+            {"errors": [error]}, status_code=status, media_type=self.media_type(), headers=headers
+        )
 
     def create_response(
         self,

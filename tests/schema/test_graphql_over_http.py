@@ -132,7 +132,7 @@ async def test_malformed_requests_answer_json_errors(
 
 async def test_mutations_over_get_are_refused_with_a_json_error(app: App) -> None:
     answer = await app.client.get("/graphql", params={"query": "mutation { logout }"})
-    assert answer.status_code == 405
+    assert answer.status_code == 405 and answer.headers["allow"] == "POST"
     assert answer.json()["errors"]
 
 
