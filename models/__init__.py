@@ -42,6 +42,7 @@ from models.messenger import (
 )
 from models.notifications import Notification, NotificationPreferences
 from models.parties import Party, PartyKind, PartyStatus
+from models.persisted_documents import PersistedDocument
 from models.sales import SalesOrder, SalesOrderLine, SalesOrderStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
@@ -92,6 +93,7 @@ __all__ = [
     "PartyKind",
     "PartyStatus",
     "Payment",
+    "PersistedDocument",
     "PositionMode",
     "RefreshToken",
     "RenderedDocument",

@@ -34,6 +34,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from server import migrate
     from server.app import create_app
+    from server.limits import guarded_protocol
     from server.logging import configure_logging
     from server.object_storage import FilesUrlError, storage_for
     from server.runtime import database_url
@@ -52,7 +53,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         app = create_app(settings, url, run_worker=False if args.no_worker else None)
         base = f"http://{host}:{port}"
         print(f"Comptoir on {base}")
-        print(f"  GraphQL (GraphiQL): {base}/graphql")
+        graphiql = " (GraphiQL)" if settings.graphiql_enabled() else ""
+        print(f"  GraphQL{graphiql}: {base}/graphql")
         from rest_compat.registry import CONTRACTS
 
         for contract in CONTRACTS:
@@ -66,7 +68,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, _exit_on_signal)
         with contextlib.suppress(_Stopped):
             uvicorn.run(
-                app, host=host, port=port, log_config=None, access_log=False, ws="websockets-sansio"
+                app,
+                host=host,
+                port=port,
+                log_config=None,
+                access_log=False,
+                ws="websockets-sansio",
+                # Request heads: bounded and read within the client timeout (server.limits).
+                http=guarded_protocol(settings.client_timeout_seconds, settings.max_header_bytes),
+                h11_max_incomplete_event_size=settings.max_header_bytes,
+                timeout_keep_alive=5,
+                ws_max_size=settings.max_body_bytes,
             )
     return 0
 
@@ -163,6 +175,48 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _documents(settings: Settings, args: argparse.Namespace) -> int:
+    """Register trusted documents from a manifest (for COMPTOIR_TRUSTED_DOCUMENTS_ONLY)."""
+    from resolvers.persisted_documents import register, sha256_of
+    from resolvers.unit_of_work import Database
+    from server import migrate
+    from server.database import create_engine
+    from server.runtime import database_url
+
+    try:
+        manifest = json.loads(args.manifest.read())
+    except json.JSONDecodeError as exc:
+        print(f"comptoir documents: {args.manifest.name} is not JSON ({exc})", file=sys.stderr)
+        return 1
+    # Apollo's persisted query manifest, or {"<sha256>": "<document>"} (GraphQL Codegen, Relay).
+    if isinstance(manifest, dict) and isinstance(manifest.get("operations"), list):
+        documents = {str(op.get("id")): str(op.get("body")) for op in manifest["operations"]}
+    elif isinstance(manifest, dict):
+        documents = {str(key): str(value) for key, value in manifest.items()}
+    else:
+        print("comptoir documents: expected a JSON object", file=sys.stderr)
+        return 1
+    wrong = [key for key, body in documents.items() if sha256_of(body) != key]
+    if wrong:
+        print(f"comptoir documents: not the SHA-256 of its document: {wrong[0]}", file=sys.stderr)
+        return 1
+
+    async def run(url: str) -> None:
+        db = Database(create_engine(url, settings))
+        try:
+            async with db.platform() as session:
+                for body in documents.values():
+                    await register(session, body)
+        finally:
+            await db.dispose()
+
+    with database_url(settings) as url:
+        migrate.upgrade(url)
+        asyncio.run(run(url))
+    print(f"{len(documents)} trusted documents registered")
+    return 0
+
+
 NO_MIGRATE = "do not apply migrations at start (run `comptoir migrate` once instead)"
 
 
@@ -188,6 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run a background job worker")
     worker.add_argument("--no-migrate", action="store_true", help=NO_MIGRATE)
     worker.set_defaults(handler=_worker)
+    documents = commands.add_parser(
+        "documents", help="register trusted GraphQL documents from a persisted-query manifest"
+    )
+    documents.add_argument("manifest", type=argparse.FileType("r"))
+    documents.set_defaults(handler=_documents)
     return parser
 
 

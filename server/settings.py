@@ -40,11 +40,29 @@ class Settings(BaseSettings):
     invitation_days: int = 7
     # How often a websocket re-checks the credential that opened it (logout, removal…).
     credential_recheck_seconds: float = 15.0
-    graphiql: bool = True
+    # GraphiQL at GET /graphql; unset means on, except with COMPTOIR_ENV=production.
+    graphiql: bool | None = None
     run_worker: bool = True
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30
+    # Query cost: every field costs 1, times the page size asked of the lists above it.
+    max_query_cost: int = 50_000
+    # Introspection (__schema, __type) for tools; switch off to hide the schema.
+    introspection: bool = True
+    # Only documents already known (persisted by a hash) are executed.
+    trusted_documents_only: bool = False
+    # Origins (e.g. ["http://localhost:5173"]) that may call the API from a browser, with the
+    # session cookie, and open the subscription websocket. Empty: same origin only.
+    cors_origins: list[str] = Field(default_factory=list)
+    # Request bodies beyond this are refused (413) before being read, except file uploads.
+    max_body_bytes: int = 1_000_000
+    # A client has this long to send its request headers, and then each body chunk.
+    client_timeout_seconds: float = 15.0
+    # The largest request head (request line and headers) accepted.
+    max_header_bytes: int = 16_384
+    # /metrics in the Prometheus format.
+    metrics: bool = True
     # JSON object mapping a host name to a contract, e.g. {"app.yaoka.fr": "yaoka"}.
     rest_hosts: dict[str, str] = Field(default_factory=dict)
     log_level: str = "INFO"
@@ -77,6 +95,9 @@ class Settings(BaseSettings):
                     f"host {host!r} names no contract {contract!r} (one of {', '.join(names)})"
                 )
         return value
+
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.env != "production"
 
     def resolved_secret_key(self) -> str:
         """The signing/encryption secret; generated once into the data directory if unset."""
