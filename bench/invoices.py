@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import time
 import uuid
 from typing import Any
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
-from bench.harness import bench_app_and_database, report, timed
+from bench.harness import bench_app_and_database, graphql_vs_raw_sql, registered_user
 
 INVOICES = 100
 PAGE = """
@@ -60,23 +58,7 @@ async def _raw_page(connection: asyncpg.Connection, org: Any) -> int:
 
 async def main(runs: int) -> None:
     async with bench_app_and_database() as (client, url):
-        registered = await client.post(
-            "/rest/skeleton-crm/api/v1/auth/register",
-            json={"email": "bench@example.com", "password": "benchmark-pass", "name": "Bench"},
-        )
-        registered.raise_for_status()
-        token = registered.json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
-
-        async def graphql(query: str, variables: dict[str, Any] | None = None) -> Any:
-            response = await client.post(
-                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-            )
-            response.raise_for_status()
-            body = response.json()
-            assert "errors" not in body, body
-            return body["data"]
-
+        headers, graphql = await registered_user(client)
         customer = await graphql(
             "mutation C($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }",
             {"i": {"name": "Acme", "email": "ap@acme.example", "currency": "EUR"}},
@@ -97,27 +79,15 @@ async def main(runs: int) -> None:
                 {"id": created["createInvoice"]["id"]},
             )
         org = (await graphql("{ me { organization { id } } }"))["me"]["organization"]["id"]
-
-        async def via_graphql() -> Any:
-            return await client.post("/graphql", json={"query": PAGE}, headers=headers)
-
-        graphql_median = report(
-            "GraphQL  100 invoices + lines/payments", await timed(via_graphql, runs)
+        await graphql_vs_raw_sql(
+            client,
+            url,
+            headers,
+            ("GraphQL  100 invoices + lines/payments", PAGE),
+            ("raw SQL  the same rows (5 statements)", lambda c: _raw_page(c, org)),
+            INVOICES,
+            runs,
         )
-        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        connection = await asyncpg.connect(dsn)
-        try:
-            samples = []
-            for _ in range(5):
-                await _raw_page(connection, org)
-            for _ in range(runs):
-                started = time.perf_counter()
-                assert await _raw_page(connection, org) == INVOICES
-                samples.append(time.perf_counter() - started)
-        finally:
-            await connection.close()
-        raw_median = report("raw SQL  the same rows (5 statements)", samples)
-        print(f"ratio GraphQL / raw SQL: {graphql_median / raw_median:.1f}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """ORM classes, one module per domain. Importing this package registers them all."""
 
+from models.accounting import Account, AccountType, JournalLine, JournalSource, JournalTransaction
 from models.agreements import (
     Agreement,
     AgreementRenewal,
@@ -10,14 +11,27 @@ from models.agreements import (
     PaymentType,
     TermsKind,
 )
+from models.audit import AuditEntry
 from models.base import Base
+from models.catalog import CatalogCategory, CatalogItem, CatalogItemStatus
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
 from models.customers import Customer, CustomerStatus, EInvoiceFormat, PositionMode
 from models.events import Event
 from models.files import StoredFile
 from models.geography import Country
 from models.idempotency import IdempotencyRecord
-from models.identity import Membership, MembershipRole, Mode, Organization, Partner, Role, User
+from models.identity import (
+    Invitation,
+    LoginThrottle,
+    Membership,
+    MembershipRole,
+    Mode,
+    Organization,
+    Partner,
+    Role,
+    User,
+)
+from models.inventory import MovementKind, StockLevel, StockMovement, Warehouse
 from models.invoicing import (
     Cadence,
     DocumentKind,
@@ -38,10 +52,14 @@ from models.messenger import (
 )
 from models.notifications import Notification, NotificationPreferences
 from models.parties import Party, PartyKind, PartyStatus
+from models.persisted_documents import PersistedDocument
+from models.sales import SalesOrder, SalesOrderLine, SalesOrderStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 
 __all__ = [
     "UNSCOPED",
+    "Account",
+    "AccountType",
     "Agreement",
     "AgreementRenewal",
     "AgreementStatus",
@@ -49,9 +67,13 @@ __all__ = [
     "AgreementType",
     "ApiKey",
     "ApiKeyKind",
+    "AuditEntry",
     "Base",
     "BrowserSession",
     "Cadence",
+    "CatalogCategory",
+    "CatalogItem",
+    "CatalogItemStatus",
     "Conversation",
     "ConversationKind",
     "ConversationMember",
@@ -64,14 +86,20 @@ __all__ = [
     "EInvoiceFormat",
     "Event",
     "IdempotencyRecord",
+    "Invitation",
     "Invoice",
     "InvoiceLine",
+    "JournalLine",
+    "JournalSource",
+    "JournalTransaction",
     "LineMode",
+    "LoginThrottle",
     "Membership",
     "MembershipRole",
     "Message",
     "MessageAttachment",
     "Mode",
+    "MovementKind",
     "Notification",
     "NotificationPreferences",
     "NumberCounter",
@@ -82,13 +110,20 @@ __all__ = [
     "PartyStatus",
     "Payment",
     "PaymentType",
+    "PersistedDocument",
     "PositionMode",
     "RefreshToken",
     "RenderedDocument",
     "Role",
+    "SalesOrder",
+    "SalesOrderLine",
+    "SalesOrderStatus",
+    "StockLevel",
+    "StockMovement",
     "StoredFile",
     "TenancyError",
     "TenantMixin",
     "TermsKind",
     "User",
+    "Warehouse",
 ]

@@ -24,7 +24,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     Numeric,
     String,
     Text,
@@ -210,7 +209,8 @@ class NumberCounter(TenantMixin, Base):
 
 
 class RenderedDocument(TenantMixin, Base):
-    """A rendered file of a document (PDF, Factur-X, XRechnung), kept while its ETag holds."""
+    """A rendered file of a document (PDF, Factur-X, XRechnung), kept while its ETag holds;
+    its bytes live in the file storage (the disk or an object store) under `storage_key`."""
 
     __tablename__ = "rendered_documents"
 
@@ -219,7 +219,7 @@ class RenderedDocument(TenantMixin, Base):
     )
     format: Mapped[str] = mapped_column(String(20), primary_key=True)
     etag: Mapped[str] = mapped_column(String(80))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    storage_key: Mapped[str] = mapped_column(String(140))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=text("now()")
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import strawberry
+
 from resolvers.errors import NotFound
 
 
@@ -13,3 +15,8 @@ def parse_id(value: str, what: str = "object") -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError as exc:
         raise NotFound(f"{what} not found") from exc
+
+
+def optional_id(value: uuid.UUID | None) -> strawberry.ID | None:
+    """An optional reference as a GraphQL id."""
+    return None if value is None else strawberry.ID(str(value))

@@ -16,27 +16,37 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 
 from models import (
+    Account,
     AgreementRenewal,
     AgreementTerms,
+    CatalogCategory,
+    CatalogItem,
     Conversation,
     ConversationMember,
     Country,
     Customer,
     Invoice,
     InvoiceLine,
+    JournalLine,
     Message,
     Party,
     Payment,
     Role,
+    SalesOrderLine,
     StoredFile,
     User,
+    Warehouse,
 )
+from resolvers.accounting import batches as accounting_batches
 from resolvers.agreements import batches as agreement_batches
+from resolvers.catalog import batches as catalog_batches
 from resolvers.customers import batches as customer_batches
 from resolvers.geography import batches as geography_batches
 from resolvers.identity import batches as identity_batches
+from resolvers.inventory import batches as inventory_batches
 from resolvers.invoicing import batches as invoicing_batches
 from resolvers.messenger import batches as messenger_batches
+from resolvers.sales import batches as sales_batches
 from resolvers.unit_of_work import Database
 
 K = TypeVar("K")
@@ -83,6 +93,27 @@ class Loaders:
         )
         self.agreement_renewals: DataLoader[uuid.UUID, list[AgreementRenewal]] = self._loader(
             agreement_batches.renewals_by_agreement
+        )
+        self.catalog_items: DataLoader[uuid.UUID, CatalogItem | None] = self._loader(
+            catalog_batches.items_by_id
+        )
+        self.catalog_categories: DataLoader[uuid.UUID, CatalogCategory | None] = self._loader(
+            catalog_batches.categories_by_id
+        )
+        self.warehouses: DataLoader[uuid.UUID, Warehouse | None] = self._loader(
+            inventory_batches.warehouses_by_id
+        )
+        self.order_lines: DataLoader[uuid.UUID, list[SalesOrderLine]] = self._loader(
+            sales_batches.lines_by_order
+        )
+        self.accounts: DataLoader[uuid.UUID, Account | None] = self._loader(
+            accounting_batches.accounts_by_id
+        )
+        self.account_balances: DataLoader[uuid.UUID, list[accounting_batches.Balance]] = (
+            self._loader(accounting_batches.balances_by_account)
+        )
+        self.journal_lines: DataLoader[uuid.UUID, list[JournalLine]] = self._loader(
+            accounting_batches.lines_by_transaction
         )
 
         self.conversations: DataLoader[uuid.UUID, Conversation | None] = self._loader(

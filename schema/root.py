@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from schema.accounting.mutations import AccountingMutation
+from schema.accounting.queries import AccountingQuery
 from schema.agreements.mutations import AgreementsMutation
 from schema.agreements.queries import AgreementsQuery
+from schema.audit.queries import AuditQuery
+from schema.catalog.mutations import CatalogMutation
+from schema.catalog.queries import CatalogQuery
+from schema.cost import QueryCostLimiter
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
@@ -23,7 +36,10 @@ from schema.geography.mutations import GeographyMutation
 from schema.geography.queries import GeographyQuery
 from schema.identity.mutations import IdentityMutation
 from schema.identity.queries import IdentityQuery
+from schema.identity.teams import TeamsMutation, TeamsQuery
 from schema.identity.users import UsersMutation, UsersQuery
+from schema.inventory.mutations import InventoryMutation
+from schema.inventory.queries import InventoryQuery
 from schema.invoicing.mutations import InvoicingMutation
 from schema.invoicing.queries import InvoicingQuery
 from schema.loaders import OperationLoaders
@@ -34,6 +50,8 @@ from schema.notifications.mutations import NotificationsMutation
 from schema.notifications.queries import NotificationsQuery
 from schema.parties.mutations import PartiesMutation
 from schema.parties.queries import PartiesQuery
+from schema.sales.mutations import SalesMutation
+from schema.sales.queries import SalesQuery
 from schema.scalars import SCALAR_MAP
 
 Query = merge_types(
@@ -41,6 +59,7 @@ Query = merge_types(
     (
         IdentityQuery,
         UsersQuery,
+        TeamsQuery,
         CustomerQuery,
         GeographyQuery,
         PartiesQuery,
@@ -49,6 +68,11 @@ Query = merge_types(
         InvoicingQuery,
         MessengerQuery,
         AgreementsQuery,
+        CatalogQuery,
+        InventoryQuery,
+        SalesQuery,
+        AccountingQuery,
+        AuditQuery,
     ),
 )
 Mutation = merge_types(
@@ -56,6 +80,7 @@ Mutation = merge_types(
     (
         IdentityMutation,
         UsersMutation,
+        TeamsMutation,
         CustomerMutation,
         GeographyMutation,
         PartiesMutation,
@@ -64,6 +89,10 @@ Mutation = merge_types(
         InvoicingMutation,
         MessengerMutation,
         AgreementsMutation,
+        CatalogMutation,
+        InventoryMutation,
+        SalesMutation,
+        AccountingMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))
@@ -82,20 +111,34 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(
-    max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30
+    max_depth: int = 12,
+    max_tokens: int = 2000,
+    max_aliases: int = 30,
+    *,
+    max_cost: int = 50_000,
+    introspection: bool = True,
+    tracing: bool = False,
 ) -> strawberry.Schema:
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        partial(QueryDepthLimiter, max_depth=max_depth),
+        partial(MaxTokensLimiter, max_token_count=max_tokens),
+        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+        partial(QueryCostLimiter, max_cost=max_cost),
+        OperationLoaders,
+        ErrorCodes,
+    ]
+    if not introspection:
+        extensions.insert(0, DisableIntrospection)
+    if tracing:
+        from strawberry.extensions.tracing import OpenTelemetryExtension
+
+        extensions.insert(0, OpenTelemetryExtension)
     return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
-        extensions=[
-            partial(QueryDepthLimiter, max_depth=max_depth),
-            partial(MaxTokensLimiter, max_token_count=max_tokens),
-            partial(MaxAliasesLimiter, max_alias_count=max_aliases),
-            OperationLoaders,
-            ErrorCodes,
-        ],
+        extensions=extensions,
     )
 
 

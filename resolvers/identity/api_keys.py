@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ApiKey, ApiKeyKind, Mode, Organization, Partner
 from models.base import new_id
+from resolvers.audit.trail import record
 from resolvers.errors import BadUserInput, Forbidden, NotFound
 from resolvers.identity.actor import Actor, ActorKind, require_organization, require_permission
 from resolvers.identity.organizations import issue_organization_key
@@ -69,6 +70,7 @@ async def create_organization_key(
     key_name = errors.required("name", name)
     errors.raise_if_any()
     key, raw = await issue_organization_key(session, org, key_name)
+    await record(session, caller, "api_key.created", "api_key", key.id)
     return CreatedKey(key, raw)
 
 
@@ -111,6 +113,7 @@ async def create_personal_access_token(
     )
     session.add(key)
     await session.flush()
+    await record(session, caller, "api_key.created", "api_key", key.id)
     return CreatedKey(key, raw)
 
 
@@ -132,6 +135,14 @@ async def revoke_api_key(session: AsyncSession, actor: Actor | None, key_id: uui
     if key.revoked_at is None:
         key.revoked_at = now()
         await session.flush()
+        await record(
+            session,
+            caller,
+            "api_key.revoked",
+            "api_key",
+            key.id,
+            organization_id=key.organization_id,
+        )
     return key
 
 

@@ -6,6 +6,7 @@ import re
 import secrets
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from models import (
     Role,
     User,
 )
+from resolvers.accounting.chart import seed_chart
 from resolvers.errors import Conflict, Forbidden, NotFound
 from resolvers.geography.seed import seed_countries
 from resolvers.identity.actor import Actor, ActorKind, require_actor
@@ -53,7 +55,8 @@ async def create_organization(
     external_ref: str | None = None,
     slug: str | None = None,
 ) -> Organization:
-    """A new organization with the default roles (super_admin, admin, viewer) and countries."""
+    """A new organization with the default roles (super_admin, admin, viewer), countries and
+    chart of accounts."""
     org = Organization(
         name=name,
         slug=slug or await _free_slug(session, name),
@@ -75,6 +78,7 @@ async def create_organization(
         )
     await session.flush()
     await seed_countries(session, org.id)
+    await seed_chart(session, org.id)
     return org
 
 
@@ -86,14 +90,25 @@ async def add_member(
     )
     if role_id is None:
         raise NotFound(f"role {role_name} not found")
+    return await add_membership(session, organization_id, user_id, [role_id])
+
+
+async def add_membership(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    user_id: uuid.UUID,
+    role_ids: Sequence[uuid.UUID],
+) -> Membership:
+    """The user joins the organization with these roles (ids of the organization's roles)."""
     membership = Membership(organization_id=organization_id, user_id=user_id)
     session.add(membership)
     await session.flush()
-    session.add(
-        MembershipRole(
-            organization_id=organization_id, membership_id=membership.id, role_id=role_id
+    for role_id in dict.fromkeys(role_ids):
+        session.add(
+            MembershipRole(
+                organization_id=organization_id, membership_id=membership.id, role_id=role_id
+            )
         )
-    )
     await session.flush()
     return membership
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, MembershipRole, Role, User
+from resolvers.audit.trail import record
 from resolvers.errors import Forbidden, NotFound
 from resolvers.identity.actor import Actor, require_organization, require_permission
 
@@ -75,4 +76,5 @@ async def assign_role(
         .values(organization_id=org_id, membership_id=membership.id, role_id=role.id)
         .on_conflict_do_nothing()
     )
+    await record(session, caller, "role.assigned", "user", user.id, details={"role": role.name})
     return user

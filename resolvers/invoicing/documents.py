@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import DocumentKind, Invoice
+from resolvers.audit.trail import record
 from resolvers.errors import BadUserInput
 from resolvers.identity.actor import Actor
 from resolvers.invoicing import drafts
@@ -31,6 +32,7 @@ async def create(
     document = await drafts.create_document(session, actor, kind, patch)
     if finalize or sent:
         await _issue(session, document, patch, sent=sent)
+        await record(session, actor, f"{kind.value}.finalized", kind.value, document.id)
     return document
 
 
@@ -47,6 +49,9 @@ async def update(
     document = await drafts.update_draft(session, actor, document_id, patch)
     if finalize:
         await _issue(session, document, patch, sent=False)
+        await record(
+            session, actor, f"{document.kind.value}.finalized", document.kind.value, document.id
+        )
     return document
 
 

@@ -14,6 +14,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import DocumentKind, DocumentStatus, Invoice, InvoiceLine
+from resolvers.accounting.postings import post_document
+from resolvers.audit.trail import record
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import WRITE, require_invoices
@@ -41,6 +43,9 @@ async def finalize(
     document = await document_for_update(session, document_id)
     ensure_draft(document)
     await issue(session, document, sent=sent)
+    await record(
+        session, actor, f"{document.kind.value}.finalized", document.kind.value, document.id
+    )
     return document
 
 
@@ -69,6 +74,7 @@ async def issue(session: AsyncSession, document: Invoice, *, sent: bool = False)
     if sent:
         document.sent_at = now
     await flush_numbered(session)
+    await post_document(session, document)
 
 
 async def send(session: AsyncSession, actor: Actor | None, document_id: uuid.UUID) -> Invoice:
@@ -83,6 +89,7 @@ async def send(session: AsyncSession, actor: Actor | None, document_id: uuid.UUI
         await session.flush()
     elif document.status is not DocumentStatus.SENT:
         raise Conflict(f"a {document.status.value} document cannot be sent")
+    await record(session, actor, f"{document.kind.value}.sent", document.kind.value, document.id)
     return document
 
 
@@ -98,6 +105,9 @@ async def cancel(
         await session.flush()
         return document
     await _reverse(session, document, reason)
+    await record(
+        session, actor, f"{document.kind.value}.cancelled", document.kind.value, document.id
+    )
     return document
 
 
@@ -107,6 +117,7 @@ async def reverse(
     """Issue the credit note (Stornorechnung) that cancels an issued invoice; returns it."""
     require_invoices(actor, WRITE)
     document = await document_for_update(session, document_id)
+    await record(session, actor, "invoice.credited", "invoice", document.id)
     return await _reverse(session, document, reason)
 
 

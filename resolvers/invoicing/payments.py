@@ -9,6 +9,8 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import DocumentKind, DocumentStatus, Invoice, Payment
+from resolvers.accounting.postings import post_payment
+from resolvers.audit.trail import record
 from resolvers.errors import Conflict
 from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import WRITE, require_invoices
@@ -35,6 +37,7 @@ async def record_payment(
     method = errors.optional("method", payment.method, 50)
     reference = errors.optional("reference", payment.reference, 255)
     errors.raise_if_any("Invalid payment")
+    await record(session, actor, "invoice.payment_recorded", "invoice", invoice.id)
     return await _pay(session, invoice, payment.amount, payment.paid_on, method, reference)
 
 
@@ -47,6 +50,7 @@ async def mark_paid(
     if invoice.status is DocumentStatus.PAID:
         return invoice
     _ensure_payable(invoice)
+    await record(session, actor, "invoice.marked_paid", "invoice", invoice.id)
     await _pay(session, invoice, invoice.amount_due, paid_on, None, None)
     return invoice
 
@@ -89,4 +93,5 @@ async def _pay(
         invoice.status = DocumentStatus.PAID
         invoice.paid_at = payment.paid_on
     await session.flush()
+    await post_payment(session, invoice, payment)
     return payment

@@ -145,36 +145,43 @@ class ContractApp:
         self, route: Route, rest: RestRequest, context: Context, scope: str, key: str
     ) -> Response:
         assert self.idempotency is not None
-        claim = await self.idempotency.claim(
-            scope, key, fingerprint(rest.method, rest.path, rest.body)
-        )
-        if claim.outcome == REPLAY:
-            replay = Response(
-                claim.body or b"",
-                status_code=claim.status or 200,
-                media_type=claim.content_type,
-            )
-            replay.headers[self.contract.replay_header] = "true"
-            return replay
-        if claim.outcome == MISMATCH:
-            return self.error_for_code(
-                "UNPROCESSABLE", "Idempotency-Key was already used with a different payload"
-            )
-        if claim.outcome == IN_FLIGHT:
-            return self.error_for_code(
-                "CONFLICT", "A request with this Idempotency-Key is still being processed"
-            )
         try:
+            return await self._execute_claimed(route, rest, context, scope, key)
+        except Exception:
+            # Typically the database went away: nothing was committed, so a retry runs the
+            # request. Answer in the contract's format (the details go to the log only).
+            logger.exception("idempotent request failed; nothing of it was kept")
+            return self.error_for_code("INTERNAL_SERVER_ERROR", "Internal server error")
+
+    async def _execute_claimed(
+        self, route: Route, rest: RestRequest, context: Context, scope: str, key: str
+    ) -> Response:
+        assert self.idempotency is not None
+        async with self.idempotency.once(
+            scope, key, fingerprint(rest.method, rest.path, rest.body)
+        ) as claim:
+            if claim.outcome == REPLAY:
+                replay = Response(
+                    claim.body or b"",
+                    status_code=claim.status or 200,
+                    media_type=claim.content_type,
+                )
+                replay.headers[self.contract.replay_header] = "true"
+                return replay
+            if claim.outcome == MISMATCH:
+                return self.error_for_code(
+                    "UNPROCESSABLE", "Idempotency-Key was already used with a different payload"
+                )
+            if claim.outcome == IN_FLIGHT:
+                return self.error_for_code(
+                    "CONFLICT", "A request with this Idempotency-Key is still being processed"
+                )
             response = await self._execute(route, rest, context)
-        except BaseException:
-            await self.idempotency.release(scope, key)
-            raise
-        if response.status_code >= 500:
-            await self.idempotency.release(scope, key)
-        else:
-            await self.idempotency.finish(
-                scope, key, response.status_code, bytes(response.body), response.media_type or ""
-            )
+            if response.status_code < 500:  # a 5xx leaves nothing behind: a retry runs again
+                await claim.finish(
+                    (response.status_code, bytes(response.body), response.media_type or "")
+                )
+        # Only now is the effect committed, with its stored response: answer.
         return response
 
     def _contract_fields(self, route: Route, fields: Any) -> dict[str, str]:
@@ -199,13 +206,16 @@ class ContractApp:
         if result.errors:
             first = result.errors[0]
             extensions = first.extensions or {}
-            return self.error_for_code(
+            refused = self.error_for_code(
                 str(extensions.get("code", "INTERNAL_SERVER_ERROR")),
                 first.message,
                 self._contract_fields(route, extensions.get("fields")),
                 reason=extensions.get("reason"),
                 route=route,
             )
+            if "retryAfter" in extensions:  # RATE_LIMITED: when trying again may succeed
+                refused.headers["Retry-After"] = str(extensions["retryAfter"])
+            return refused
         assert result.data is not None
         payload = route.present(result.data, rest)
         if isinstance(payload, Response):

@@ -14,9 +14,11 @@ from models import DocumentStatus as DocumentStatusModel
 from models import Invoice as InvoiceModel
 from models import InvoiceLine as InvoiceLineModel
 from models import Payment as PaymentModel
+from resolvers.files.changes import file_changes
 from resolvers.invoicing import files
 from resolvers.invoicing.money import TaxAmount as TaxAmountModel
 from schema.customers.types import Customer
+from schema.files.types import require_storage
 from schema.invoicing.enums import Cadence, DocumentKind, DocumentStatus, LineMode
 from schema.loaders import loaders
 from schema.scalars import Int64
@@ -280,8 +282,10 @@ async def _file(
     if_none_match: str | None,
 ) -> files.RenderedFile | None:
     ctx = info.context
-    async with ctx.session() as session:
-        return await files.document_file(session, ctx.actor, key, file_format, if_none_match)
+    async with file_changes(require_storage(info)) as changes, ctx.session() as session:
+        return await files.document_file(
+            session, ctx.actor, key, file_format, changes, if_none_match
+        )
 
 
 async def _document(info: strawberry.Info, key: uuid.UUID | None) -> Invoice | None:

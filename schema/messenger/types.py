@@ -19,6 +19,7 @@ from models import Message as MessageModel
 from resolvers.messenger.inputs import ConversationSort
 from schema.files.types import File
 from schema.identity.types import User
+from schema.ids import optional_id
 from schema.loaders import loaders
 from schema.scalars import Int64
 
@@ -30,10 +31,6 @@ def viewer_of(context: Any) -> uuid.UUID | None:
     """The current user's id (viewer-dependent fields are theirs)."""
     actor = context.actor
     return actor.user_id if actor is not None else None
-
-
-def _id(value: uuid.UUID | None) -> strawberry.ID | None:
-    return strawberry.ID(str(value)) if value is not None else None
 
 
 async def _user(info: strawberry.Info, user_id: uuid.UUID | None) -> User | None:
@@ -87,7 +84,7 @@ class Message:
             id=strawberry.ID(str(message.id)),
             conversation_id=strawberry.ID(str(message.conversation_id)),
             seq=Int64(message.seq),
-            author_id=_id(message.author_id),
+            author_id=optional_id(message.author_id),
             content=message.content,
             created_at=message.created_at,
             edited_at=message.edited_at,
@@ -213,7 +210,7 @@ class Conversation:
             kind=conversation.kind,
             name=conversation.name,
             description=conversation.description,
-            created_by_id=_id(conversation.created_by_id),
+            created_by_id=optional_id(conversation.created_by_id),
             last_seq=Int64(conversation.last_seq),
             last_activity_at=conversation.last_activity_at,
             created_at=conversation.created_at,

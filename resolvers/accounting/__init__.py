@@ -1,0 +1,1 @@
+"""The books: chart of accounts, journal, postings that follow the business, balances."""

@@ -1,0 +1,1 @@
+"""The catalog: items and their category tree."""

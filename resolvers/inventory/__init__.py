@@ -1,0 +1,1 @@
+"""Warehouses and stock, changed only through movements."""

@@ -1,0 +1,1 @@
+"""Sales orders: one model behind cloud-billing's and skeleton-crm's orders."""

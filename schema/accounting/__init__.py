@@ -1,0 +1,1 @@
+"""The books over GraphQL: accounts, journal transactions, balances, trial balance."""

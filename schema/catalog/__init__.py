@@ -1,0 +1,1 @@
+"""GraphQL for the catalog: items and their category tree."""

@@ -1,0 +1,1 @@
+"""GraphQL for warehouses, stock levels and stock movements."""

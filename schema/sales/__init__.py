@@ -1,0 +1,1 @@
+"""GraphQL for sales orders (cloud-billing's and skeleton-crm's orders)."""
