@@ -30,6 +30,7 @@ from resolvers.agreements.inputs import (
     PaymentTermsPatch,
 )
 from resolvers.agreements.validity import end_date, period, start_date
+from resolvers.audit.trail import record
 from resolvers.customers import fields as cleaners
 from resolvers.errors import BadUserInput, Conflict, NotFound
 from resolvers.identity.actor import Actor
@@ -59,6 +60,26 @@ def today() -> date:
 def touch(agreement: Agreement) -> None:
     """Every change is a new version (and `updated_at` moves with it on flush)."""
     agreement.version += 1
+
+
+async def audit(
+    session: AsyncSession,
+    actor: Actor | None,
+    agreement: Agreement,
+    action: str,
+    **details: Any,
+) -> None:
+    """`agreement.<action>` in the audit trail, with the version it produced (actor None: the
+    renewal job)."""
+    await record(
+        session,
+        actor,
+        f"agreement.{action}",
+        "agreement",
+        agreement.id,
+        organization_id=agreement.organization_id,
+        details={"version": agreement.version, **details},
+    )
 
 
 def _refuse(agreement: Agreement, action: str) -> Conflict:
@@ -150,7 +171,7 @@ async def create_agreement(
     at = now()
     terms.record(session, agreement, TermsKind.PAYMENT, actor.user_id, at)
     terms.record(session, agreement, TermsKind.DELIVERY, actor.user_id, at)
-    await session.flush()
+    await audit(session, actor, agreement, "created")
     return agreement
 
 
@@ -164,7 +185,7 @@ async def submit_agreement(
         raise _refuse(agreement, "submit")
     agreement.status = AgreementStatus.PENDING_APPROVAL
     touch(agreement)
-    await session.flush()
+    await audit(session, actor, agreement, "submitted")
     return agreement
 
 
@@ -193,7 +214,7 @@ async def activate_agreement(
     agreement.status = AgreementStatus.ACTIVE
     agreement.signed_at = signed_at.astimezone(UTC) if signed_at else now()
     touch(agreement)
-    await session.flush()
+    await audit(session, actor, agreement, "activated")
     return agreement
 
 
@@ -211,7 +232,7 @@ async def terminate_agreement(
     agreement.terminated_at = now()
     agreement.termination_reason = cleaned
     touch(agreement)
-    await session.flush()
+    await audit(session, actor, agreement, "terminated", reason=cleaned)
     return agreement
 
 
@@ -272,7 +293,7 @@ async def renew_agreement(
             reason="max-renewals-reached",
         )
     extend(session, agreement, new_end_date, by=actor.user_id, automatic=False)
-    await session.flush()
+    await audit(session, actor, agreement, "renewed", end_date=new_end_date.isoformat())
     return agreement
 
 
@@ -300,7 +321,7 @@ async def replace_terms(
         setattr(agreement, attribute, value)
     touch(agreement)
     terms.record(session, agreement, kind, actor.user_id, now())
-    await session.flush()
+    await audit(session, actor, agreement, f"{kind.value}_terms_changed")
     return agreement
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Agreement, AgreementStatus
-from resolvers.agreements.agreements import extend, may_renew, now, today, touch
+from resolvers.agreements.agreements import audit, extend, may_renew, now, today, touch
 from resolvers.agreements.validity import DAY, end_date
 from resolvers.notifications.raising import notify
 from resolvers.unit_of_work import Database
@@ -103,6 +103,10 @@ async def _handle(
         )
         renewed += 1
     run.renewed += renewed
+    if renewed:
+        end = end_date(agreement.validity)
+        assert end is not None
+        await audit(session, None, agreement, "renewed", end_date=end.isoformat(), times=renewed)
     end = end_date(agreement.validity)
     if end is None:
         return
@@ -110,6 +114,7 @@ async def _handle(
         agreement.status = AgreementStatus.EXPIRED
         agreement.expired_at = now()
         touch(agreement)
+        await audit(session, None, agreement, "expired")
         run.expired += 1
     elif (
         _ends_without_renewal(agreement)

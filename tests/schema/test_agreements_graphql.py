@@ -73,6 +73,9 @@ mutation D($id: ID!, $input: DeliveryTermsInput!) {{
   replaceDeliveryTerms(id: $id, input: $input) {{ {FIELDS} }}
 }}
 """
+AUDIT = """
+query Audit($id: ID!) { auditEntries(subjectId: $id) { nodes { action actorKind details } } }
+"""
 CREATE_PARTY = "mutation P($input: CreatePartyInput!) { createParty(input: $input) { id } }"
 CREATE_CUSTOMER = (
     "mutation C($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }"
@@ -225,6 +228,16 @@ async def test_lifecycle_keeps_terms_history_and_renewals(app: App) -> None:
             "automatic": False,
             "version": 3,
         }
+    ]
+
+    trail = await execute(app, AUDIT, {"id": agreement_id}, token=token)
+    assert [(e["action"], e["details"]["version"]) for e in trail["auditEntries"]["nodes"]] == [
+        ("agreement.terminated", 6),
+        ("agreement.delivery_terms_changed", 5),
+        ("agreement.payment_terms_changed", 4),
+        ("agreement.renewed", 3),
+        ("agreement.activated", 2),
+        ("agreement.created", 1),
     ]
 
     # A terminated agreement accepts no transition and no new terms.

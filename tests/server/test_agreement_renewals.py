@@ -13,7 +13,7 @@ from sqlalchemy import text
 from server.jobs import RENEW_AGREEMENTS_CRON, RENEW_AGREEMENTS_TASK
 from tests.conftest import App
 from tests.schema import execute
-from tests.schema.test_agreements_graphql import ACTIVATE, AGREEMENT, create, supplier
+from tests.schema.test_agreements_graphql import ACTIVATE, AGREEMENT, AUDIT, create, supplier
 from tests.schema.test_parties_graphql import owner
 from tests.server.job_runs import run_task_once
 
@@ -91,6 +91,12 @@ async def test_the_worker_renews_expires_and_warns(app: App, database_url: str) 
             "version": renewed["version"],
         }
     ]
+    trail = await execute(app, AUDIT, {"id": ended_yesterday}, token=token)
+    assert trail["auditEntries"]["nodes"][0] == {
+        "action": "agreement.renewed",
+        "actorKind": None,  # the system
+        "details": {"version": renewed["version"], "end_date": day(29), "times": 1},
+    }
     # Down for 100 days: renewed period after period until today is covered.
     caught_up = await state(down_100_days)
     assert (caught_up["status"], caught_up["renewalCount"]) == ("ACTIVE", 4)
