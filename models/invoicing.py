@@ -163,6 +163,11 @@ class Invoice(IdMixin, TimestampMixin, TenantMixin, Base):
 
     @property
     def amount_due(self) -> int:
+        """What the customer still owes; negative on a credit note: the refund owed to the
+        customer (what the invoice it cancels had been paid). A cancelled invoice owes nothing:
+        its credit note settles it."""
+        if self.status is DocumentStatus.CANCELLED:
+            return 0
         return self.total - self.amount_paid
 
 

@@ -29,9 +29,9 @@ from resolvers.errors import Conflict
 from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import WRITE, require_invoices
 from resolvers.invoicing.inputs import DocumentPatch, Keep, LineInput
-from resolvers.invoicing.lookup import document_for_update
+from resolvers.invoicing.lookup import ANY_KIND, Kinds, document_for_update
 from resolvers.invoicing.money import line_net, totals
-from resolvers.invoicing.numbering import flush_numbered
+from resolvers.invoicing.numbering import flush_numbered, lock_series_of
 from resolvers.validation import FieldErrors
 
 MAX_LINES = 500
@@ -90,6 +90,8 @@ async def create_document(
         metadata_={},
     )
     _apply(document, changes)
+    if document.number:
+        await lock_series_of(session, organization_id, document.number)
     session.add(document)
     await flush_numbered(session)
     await _replace_lines(session, document, lines)
@@ -97,10 +99,14 @@ async def create_document(
 
 
 async def update_draft(
-    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, patch: DocumentPatch
+    session: AsyncSession,
+    actor: Actor | None,
+    document_id: uuid.UUID,
+    patch: DocumentPatch,
+    kinds: Kinds = ANY_KIND,
 ) -> Invoice:
     require_invoices(actor, WRITE)
-    document = await document_for_update(session, document_id)
+    document = await document_for_update(session, document_id, kinds)
     ensure_draft(document)
     errors = FieldErrors()
     customer: Customer | None
@@ -121,6 +127,8 @@ async def update_draft(
     )
     errors.raise_if_any()
     _apply(document, changes)
+    if changes.get("number"):
+        await lock_series_of(session, document.organization_id, changes["number"])
     await flush_numbered(session)  # a taken number is a CONFLICT before anything else runs
     if lines is not None:
         await _replace_lines(session, document, lines)
@@ -131,10 +139,14 @@ async def update_draft(
 
 
 async def add_line(
-    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, line: LineInput
+    session: AsyncSession,
+    actor: Actor | None,
+    document_id: uuid.UUID,
+    line: LineInput,
+    kinds: Kinds = ANY_KIND,
 ) -> Invoice:
     require_invoices(actor, WRITE)
-    document = await document_for_update(session, document_id)
+    document = await document_for_update(session, document_id, kinds)
     ensure_draft(document)
     count = await session.scalar(
         select(func.count()).select_from(InvoiceLine).where(InvoiceLine.invoice_id == document.id)
@@ -152,11 +164,11 @@ async def add_line(
 
 
 async def delete_draft(
-    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID
+    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, kinds: Kinds = ANY_KIND
 ) -> Invoice:
     """Drafts only: an issued document is legal record, corrected by a credit note."""
     require_invoices(actor, WRITE)
-    document = await document_for_update(session, document_id)
+    document = await document_for_update(session, document_id, kinds)
     ensure_draft(document)
     await session.delete(document)
     await session.flush()

@@ -14,15 +14,19 @@ from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import WRITE, require_invoices
 from resolvers.invoicing.inputs import PaymentInput
 from resolvers.invoicing.lifecycle import FINALIZED, today
-from resolvers.invoicing.lookup import document_for_update
+from resolvers.invoicing.lookup import ANY_KIND, Kinds, document_for_update
 from resolvers.validation import FieldErrors
 
 
 async def record_payment(
-    session: AsyncSession, actor: Actor | None, invoice_id: uuid.UUID, payment: PaymentInput
+    session: AsyncSession,
+    actor: Actor | None,
+    invoice_id: uuid.UUID,
+    payment: PaymentInput,
+    kinds: Kinds = ANY_KIND,
 ) -> Payment:
     require_invoices(actor, WRITE)
-    invoice = await document_for_update(session, invoice_id)
+    invoice = await document_for_update(session, invoice_id, kinds)
     _ensure_payable(invoice)
     errors = FieldErrors()
     if payment.amount <= 0:
@@ -39,11 +43,15 @@ async def record_payment(
 
 
 async def mark_paid(
-    session: AsyncSession, actor: Actor | None, invoice_id: uuid.UUID, paid_on: date | None
+    session: AsyncSession,
+    actor: Actor | None,
+    invoice_id: uuid.UUID,
+    paid_on: date | None,
+    kinds: Kinds = ANY_KIND,
 ) -> Invoice:
     """Pay what remains due on `paid_on` (default today); a paid invoice stays as it is."""
     require_invoices(actor, WRITE)
-    invoice = await document_for_update(session, invoice_id)
+    invoice = await document_for_update(session, invoice_id, kinds)
     if invoice.status is DocumentStatus.PAID:
         return invoice
     _ensure_payable(invoice)

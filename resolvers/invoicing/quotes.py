@@ -50,7 +50,11 @@ async def convert(
     quote = await _quote(session, quote_id)
     if quote.status not in CONVERTIBLE:
         raise Conflict(f"a {quote.status.value} quote cannot be converted")
-    deposited = await _deposited(session, quote)
+    # The quote's row is locked (`_quote`): conversions of one quote take turns, so what was
+    # invoiced is read after the previous conversion committed.
+    deposited, balanced = await _invoiced(session, quote)
+    if balanced:
+        raise Conflict("the balance of this quote is already invoiced: it is closed")
     remaining = {
         rate: base - deposited.get(rate, 0) for rate, base in _bases(quote.tax_breakdown).items()
     }
@@ -87,10 +91,8 @@ async def convert(
 
 
 async def _quote(session: AsyncSession, quote_id: uuid.UUID) -> Invoice:
-    quote = await document_for_update(session, quote_id)
-    if quote.kind is not DocumentKind.QUOTE:
-        raise Conflict("only a quote can be converted or decided")
-    return quote
+    """The quote, locked; an invoice or credit note is not one (NOT_FOUND)."""
+    return await document_for_update(session, quote_id, (DocumentKind.QUOTE,))
 
 
 def _bases(breakdown: list[dict[str, Any]]) -> dict[Decimal, int]:
@@ -98,25 +100,32 @@ def _bases(breakdown: list[dict[str, Any]]) -> dict[Decimal, int]:
     return {t.rate: t.base for t in amounts}
 
 
-async def _deposited(session: AsyncSession, quote: Invoice) -> dict[Decimal, int]:
-    """Net per VAT rate already invoiced as deposits (cancelled ones left out)."""
-    deposits = await session.scalars(
+async def _invoiced(session: AsyncSession, quote: Invoice) -> tuple[dict[Decimal, int], bool]:
+    """Net per VAT rate already invoiced as deposits, and whether a balance invoice exists
+    (drafts count, so a retry cannot bill twice; cancelled invoices are left out)."""
+    invoices = await session.scalars(
         select(Invoice).where(
             Invoice.quote_id == quote.id,
-            Invoice.is_deposit.is_(True),
+            Invoice.kind == DocumentKind.INVOICE,
             Invoice.status != DocumentStatus.CANCELLED,
         )
     )
     total: dict[Decimal, int] = {}
-    for deposit in deposits:
-        for rate, base in _bases(deposit.tax_breakdown).items():
+    balanced = False
+    for invoice in invoices:
+        if not invoice.is_deposit:
+            balanced = True
+            continue
+        for rate, base in _bases(invoice.tax_breakdown).items():
             total[rate] = total.get(rate, 0) + base
-    return total
+    return total, balanced
 
 
 def _deposit_lines(
     quote: Invoice, invoice: Invoice, conversion: ConversionInput, remaining: dict[Decimal, int]
 ) -> list[InvoiceLine]:
+    if remaining and all(amount <= 0 for amount in remaining.values()):
+        raise Conflict("the deposits already cover this quote")
     percent = _deposit_percent(quote, conversion)
     label = f"{percent.normalize():f} %" if conversion.percent is not None else "deposit"
     lines: list[InvoiceLine] = []

@@ -29,7 +29,7 @@ MAX_CATCH_UP = 366  # children generated for one template in one run, at most
 async def stop(session: AsyncSession, actor: Actor | None, template_id: uuid.UUID) -> Invoice:
     """Idempotent: a stopped template stays stopped and is returned as it is."""
     require_invoices(actor, WRITE)
-    template = await document_for_update(session, template_id)
+    template = await document_for_update(session, template_id, (DocumentKind.INVOICE,))
     if template.recurrence is None:
         if template.recurring_stopped_at is not None:
             return template
@@ -50,7 +50,7 @@ async def change_cycle(
     """New cadence; the next date is the given one, or the current one moved on by the new
     cadence. The same call twice changes nothing the second time."""
     require_invoices(actor, WRITE)
-    template = await document_for_update(session, template_id)
+    template = await document_for_update(session, template_id, (DocumentKind.INVOICE,))
     if template.recurrence is None:
         raise Conflict("this invoice does not recur (stopped templates cannot restart)")
     if next_invoice_at is not None:
