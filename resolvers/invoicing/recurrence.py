@@ -143,7 +143,8 @@ async def _claim(db: Database, template_id: uuid.UUID, organization_id: uuid.UUI
 
 def retry_delay(attempts: int) -> timedelta:
     """After `attempts` failures in a row: 5 min, 10 min, 20 min, … at most a day."""
-    return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), LAST_RETRY)
+    delay: timedelta = FIRST_RETRY * 2 ** min(attempts - 1, 16)
+    return min(delay, LAST_RETRY)
 
 
 async def _record_failure(
