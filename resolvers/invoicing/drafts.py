@@ -30,7 +30,7 @@ from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import WRITE, require_invoices
 from resolvers.invoicing.inputs import DocumentPatch, Keep, LineInput
 from resolvers.invoicing.lookup import ANY_KIND, Kinds, document_for_update
-from resolvers.invoicing.money import line_net, totals
+from resolvers.invoicing.money import MAX_AMOUNT, line_net, minor_units, totals, within
 from resolvers.invoicing.numbering import flush_numbered, lock_series_of
 from resolvers.validation import FieldErrors
 
@@ -49,6 +49,7 @@ class _Line:
     quantity: Decimal
     unit_code: str
     unit_price: int
+    net: int
     vat_rate: Decimal | None  # None: the document's rate
     service_date: date | None
     reference: str | None
@@ -156,6 +157,8 @@ async def add_line(
         errors.add("lines", f"at most {MAX_LINES} lines")
     customer = await session.get(Customer, document.customer_id)
     priced = _line(errors, line, customer, document.currency, "")
+    if not within(document.subtotal + priced.net):
+        errors.add("lines", f"the document's net total would exceed {MAX_AMOUNT} minor units")
     errors.raise_if_any()
     session.add(_line_row(document, priced, (count or 0) + 1))
     await session.flush()
@@ -232,7 +235,7 @@ def _line_row(document: Invoice, line: _Line, position: int) -> InvoiceLine:
         unit_code=line.unit_code,
         unit_price=line.unit_price,
         vat_rate=rate,
-        net=line_net(line.quantity, line.unit_price),
+        net=line.net,
         service_date=line.service_date,
         reference=line.reference,
     )
@@ -367,37 +370,46 @@ def _lines(
     if len(inputs) > MAX_LINES:
         errors.add("lines", f"at most {MAX_LINES} lines")
         return []
-    return [
+    lines = [
         _line(errors, line, customer, currency, f"{prefix}{index}." if prefix else "")
         for index, line in enumerate(inputs)
     ]
+    if not within(sum(line.net for line in lines)):
+        errors.add("lines", f"the net total exceeds {MAX_AMOUNT} minor units")
+    return lines
 
 
 def _line(
     errors: FieldErrors, line: LineInput, customer: Customer | None, currency: str, at: str
 ) -> _Line:
     description = errors.required(f"{at}description", line.description, 1000)
+    unit_price_given = minor_units(
+        errors, currency, f"{at}unitPrice", line.unit_price, line.unit_price_decimal
+    )
+    amount_given = minor_units(errors, currency, f"{at}amount", line.amount, line.amount_decimal)
     mode = line.mode or (
         LineMode.HOURLY
         if line.hours is not None
         else LineMode.FIXED
-        if line.amount is not None
+        if amount_given is not None
         else LineMode.QUANTITY
     )
     if line.currency is not None and line.currency.strip().upper() != currency:
         errors.add(f"{at}currency", f"must be the document's currency ({currency})")
     rate = fields.percent(errors, f"{at}vatRate", line.vat_rate)
     quantity, unit_price, unit = Decimal(1), 0, line.unit_code or PIECE_UNIT
+    quantity_field = f"{at}quantity"
     if mode is LineMode.HOURLY:
-        if line.amount is not None:
+        quantity_field = f"{at}hours"
+        if amount_given is not None:
             errors.add(f"{at}amount", "is not allowed on an hourly line")
         if line.hours is None:
             errors.add(f"{at}hours", "is required on an hourly line")
         else:
             quantity = _quantity(errors, f"{at}hours", line.hours)
         rate_cents = customer.hourly_rate if customer is not None else None
-        if line.unit_price is not None:
-            unit_price = line.unit_price
+        if unit_price_given is not None:
+            unit_price = unit_price_given
         elif rate_cents is None:
             errors.add(f"{at}hours", "the customer has no hourly rate")
         else:
@@ -406,23 +418,26 @@ def _line(
     elif mode is LineMode.FIXED:
         if line.hours is not None:
             errors.add(f"{at}hours", "is not allowed on a fixed line")
-        if line.amount is None:
+        if amount_given is None:
             errors.add(f"{at}amount", "is required on a fixed line")
         else:
-            unit_price = line.amount
+            unit_price = amount_given
     else:
         quantity = _quantity(
-            errors, f"{at}quantity", line.quantity if line.quantity is not None else Decimal(1)
+            errors, quantity_field, line.quantity if line.quantity is not None else Decimal(1)
         )
-        unit_price = line.unit_price or 0
-    if abs(unit_price) > 10**13:
-        errors.add(f"{at}unitPrice", "is too large")
+        unit_price = unit_price_given or 0
+    net = line_net(quantity, unit_price)
+    if not within(net):
+        errors.add(quantity_field, f"quantity x unit price exceeds {MAX_AMOUNT} minor units")
+        net = 0
     return _Line(
         mode=mode,
         description=description,
         quantity=quantity,
         unit_code=unit[:8],
         unit_price=unit_price,
+        net=net,
         vat_rate=rate,
         service_date=line.service_date,
         reference=errors.optional(f"{at}reference", line.reference, 64),

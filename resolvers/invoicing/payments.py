@@ -15,6 +15,7 @@ from resolvers.invoicing.access import WRITE, require_invoices
 from resolvers.invoicing.inputs import PaymentInput
 from resolvers.invoicing.lifecycle import FINALIZED, today
 from resolvers.invoicing.lookup import ANY_KIND, Kinds, document_for_update
+from resolvers.invoicing.money import MAX_AMOUNT, minor_units
 from resolvers.validation import FieldErrors
 
 
@@ -29,9 +30,15 @@ async def record_payment(
     invoice = await document_for_update(session, invoice_id, kinds)
     _ensure_payable(invoice)
     errors = FieldErrors()
-    if payment.amount <= 0:
+    amount = minor_units(
+        errors, invoice.currency, "amount", payment.amount, payment.amount_decimal, MAX_AMOUNT
+    )
+    if amount is None:
+        if not errors.errors:
+            errors.add("amount", "is required")
+    elif amount <= 0:
         errors.add("amount", "must be positive")
-    elif payment.amount > invoice.amount_due:
+    elif amount > invoice.amount_due:
         errors.add("amount", f"exceeds the amount due ({invoice.amount_due})")
     currency = (payment.currency or invoice.currency).strip().upper()
     if currency != invoice.currency:
@@ -39,7 +46,8 @@ async def record_payment(
     method = errors.optional("method", payment.method, 50)
     reference = errors.optional("reference", payment.reference, 255)
     errors.raise_if_any("Invalid payment")
-    return await _pay(session, invoice, payment.amount, payment.paid_on, method, reference)
+    assert amount is not None
+    return await _pay(session, invoice, amount, payment.paid_on, method, reference)
 
 
 async def mark_paid(

@@ -19,7 +19,8 @@ from resolvers.invoicing.drafts import copy_lines, recompute
 from resolvers.invoicing.inputs import ConversionInput, QuoteConversion
 from resolvers.invoicing.lifecycle import FINALIZED
 from resolvers.invoicing.lookup import document_for_update
-from resolvers.invoicing.money import HUNDRED, TaxAmount, round_minor
+from resolvers.invoicing.money import HUNDRED, MAX_AMOUNT, TaxAmount, minor_units, round_minor
+from resolvers.validation import FieldErrors
 
 DECISIONS = (DocumentStatus.ACCEPTED, DocumentStatus.REFUSED, DocumentStatus.EXPIRED)
 CONVERTIBLE = (*FINALIZED, DocumentStatus.ACCEPTED)
@@ -145,7 +146,8 @@ def _deposit_lines(
 
 
 def _deposit_percent(quote: Invoice, conversion: ConversionInput) -> Decimal:
-    if (conversion.percent is None) == (conversion.amount is None):
+    amount_sent = conversion.amount is not None or conversion.amount_decimal is not None
+    if (conversion.percent is None) == (not amount_sent):
         raise BadUserInput(
             "a deposit is a percentage or an amount",
             fields={"percent": "give a percent or an amount, not both"},
@@ -154,12 +156,17 @@ def _deposit_percent(quote: Invoice, conversion: ConversionInput) -> Decimal:
         if not Decimal(0) < conversion.percent <= HUNDRED:
             raise BadUserInput("invalid percent", fields={"percent": "must be in ]0, 100]"})
         return conversion.percent
-    assert conversion.amount is not None
-    if conversion.amount <= 0 or quote.total <= 0 or conversion.amount > quote.total:
+    errors = FieldErrors()
+    amount = minor_units(
+        errors, quote.currency, "amount", conversion.amount, conversion.amount_decimal, MAX_AMOUNT
+    )
+    errors.raise_if_any("invalid amount")
+    assert amount is not None
+    if amount <= 0 or quote.total <= 0 or amount > quote.total:
         raise BadUserInput(
             "invalid amount", fields={"amount": "must be positive and at most the quote total"}
         )
-    return Decimal(conversion.amount) * HUNDRED / Decimal(quote.total)
+    return Decimal(amount) * HUNDRED / Decimal(quote.total)
 
 
 async def _balance_lines(

@@ -10,6 +10,7 @@ from typing import Any
 from tests.conftest import App
 from tests.schema import codes, errors_of, execute, register
 from tests.schema.test_invoicing_graphql import (
+    ADD_LINE,
     CANCEL,
     CONVERT,
     CREATE,
@@ -246,3 +247,87 @@ async def test_the_kind_guard_answers_not_found_for_another_kind(app: App) -> No
     )
     assert codes(errors) == ["NOT_FOUND"]
     assert (await execute(app, DELETE, {"id": invoice["id"]}, token=token))["deleteInvoice"]
+
+
+# --- money within bounds -----------------------------------------------------------------
+
+
+async def _fields_of(app: App, token: str, input_: dict[str, Any]) -> dict[str, str]:
+    errors = await errors_of(app, CREATE, {"input": input_}, token=token)
+    assert codes(errors) == ["BAD_USER_INPUT"], errors
+    fields: dict[str, str] = errors[0]["extensions"]["fields"]
+    return fields
+
+
+async def test_amounts_beyond_what_is_stored_are_bad_input_naming_the_field(app: App) -> None:
+    token, customer_id = await _setup(app)
+    big_quantity = {"description": "x", "quantity": "999999999999", "unitPrice": 10**13}
+    cases: list[tuple[list[dict[str, Any]], set[str]]] = [
+        ([big_quantity], {"lines.0.quantity"}),  # the product overflowed a bigint: was a 500
+        ([{"description": "x", "hours": "999999999", "unitPrice": 10**13}], {"lines.0.hours"}),
+        ([{"description": "x", "unitPrice": 10**14}], {"lines.0.unitPrice"}),
+        ([{"description": "x", "amount": -(10**14)}], {"lines.0.amount"}),
+        ([{"description": "x", "quantity": "1e13", "unitPrice": 1}], {"lines.0.quantity"}),
+        (
+            [{"description": "x", "quantity": "60", "unitPrice": 10**13}] * 2,
+            {"lines"},  # each line fits, their sum does not
+        ),
+    ]
+    for lines, fields in cases:
+        found = await _fields_of(app, token, {"customerId": customer_id, "lines": lines})
+        assert set(found) == fields, (lines, found)
+    draft = await _create(app, token, customer_id, amount=9 * 10**12)
+    line = {"description": "y", "quantity": "100", "unitPrice": 10**13}
+    errors = await errors_of(app, ADD_LINE, {"id": draft["id"], "line": line}, token=token)
+    assert codes(errors) == ["BAD_USER_INPUT"] and set(errors[0]["extensions"]["fields"]) == {
+        "lines"
+    }
+    issued = await _create(app, token, customer_id, finalize=True, amount=1000)
+    errors = await errors_of(
+        app, PAY, {"id": issued["id"], "input": {"amount": 2**63 - 1}}, token=token
+    )
+    assert codes(errors) == ["BAD_USER_INPUT"] and "amount" in errors[0]["extensions"]["fields"]
+
+
+async def test_major_units_follow_the_currency_exponent(app: App) -> None:
+    token, _ = await _setup(app)
+    prices = {"JPY": ("1000", 1000), "EUR": ("12.5", 1250), "KWD": ("10.5", 10500)}
+    for currency, (entered, minor) in prices.items():
+        customer = await execute(
+            app, CUSTOMER, {"input": {"name": currency, "currency": currency}}, token=token
+        )
+        line = {"description": "x", "quantity": "2", "unitPriceDecimal": entered}
+        created = (
+            await execute(
+                app,
+                CREATE,
+                {
+                    "input": {"customerId": customer["createCustomer"]["id"], "lines": [line]},
+                    "finalize": True,
+                },
+                token=token,
+            )
+        )["createInvoice"]
+        assert created["currency"] == currency
+        assert created["lines"][0]["unitPrice"] == minor and created["total"] == 2 * minor
+        payment = {"amountDecimal": entered}
+        await execute(app, PAY, {"id": created["id"], "input": payment}, token=token)
+        paid = (await execute(app, GET, {"id": created["id"]}, token=token))["invoice"]
+        assert paid["amountPaid"] == minor
+    jpy = await execute(app, CUSTOMER, {"input": {"name": "JP", "currency": "JPY"}}, token=token)
+    jpy_id = jpy["createCustomer"]["id"]
+    fields = await _fields_of(
+        app,
+        token,
+        {"customerId": jpy_id, "lines": [{"description": "x", "unitPriceDecimal": "10.5"}]},
+    )
+    assert fields == {"lines.0.unitPriceDecimal": "has more than 0 decimal places for JPY"}
+    fields = await _fields_of(
+        app,
+        token,
+        {
+            "customerId": jpy_id,
+            "lines": [{"description": "x", "amount": 5, "amountDecimal": "5"}],
+        },
+    )
+    assert set(fields) == {"lines.0.amountDecimal"}
