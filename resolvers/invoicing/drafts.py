@@ -37,6 +37,8 @@ from resolvers.validation import FieldErrors
 MAX_LINES = 500
 HOUR_UNIT = "HUR"
 PIECE_UNIT = "C62"
+DATES = (date(1900, 1, 1), date(2999, 12, 31))
+_CAMEL = {"issue_date": "issueDate", "due_date": "dueDate", "valid_until": "validUntil"}
 _TEXTS = {"subject": 255, "salutation": 255, "description": 20_000, "notes": 20_000}
 
 
@@ -318,7 +320,7 @@ def _header_changes(
     for name in ("issue_date", "due_date", "valid_until"):
         value = getattr(patch, name)
         if not isinstance(value, Keep):
-            changes[name] = value
+            changes[name] = _day(errors, _CAMEL[name], value)
     if not isinstance(patch.due_offset_days, Keep):
         offset = patch.due_offset_days
         if offset is not None and not 0 <= offset <= 365:
@@ -333,7 +335,9 @@ def _header_changes(
     if not isinstance(patch.recurrence, Keep):
         every = patch.recurrence.every if patch.recurrence else None
         changes["recurrence"] = every
-        changes["next_invoice_at"] = patch.recurrence.next_invoice_at if patch.recurrence else None
+        changes["next_invoice_at"] = _day(
+            errors, "nextInvoiceAt", patch.recurrence.next_invoice_at if patch.recurrence else None
+        )
         if every is not None and kind is not DocumentKind.INVOICE:
             errors.add("every", "only invoices recur")
         elif every is not None and changes["next_invoice_at"] is None:
@@ -344,6 +348,15 @@ def _header_changes(
     if kind is not DocumentKind.QUOTE and changes.get("valid_until") is not None:
         errors.add("validUntil", "only quotes have a validity date")
     return changes
+
+
+def _day(errors: FieldErrors, field: str, value: date | None) -> date | None:
+    """A document date within `DATES`: due dates and recurrences are computed from it, so a
+    date near year 9999 would overflow."""
+    if value is not None and not DATES[0] <= value <= DATES[1]:
+        errors.add(field, f"must be between {DATES[0]} and {DATES[1]}")
+        return None
+    return value
 
 
 def _billing_period(errors: FieldErrors, value: str | None) -> str | None:

@@ -103,7 +103,8 @@ def _bases(breakdown: list[dict[str, Any]]) -> dict[Decimal, int]:
 
 async def _invoiced(session: AsyncSession, quote: Invoice) -> tuple[dict[Decimal, int], bool]:
     """Net per VAT rate already invoiced as deposits, and whether a balance invoice exists
-    (drafts count, so a retry cannot bill twice; cancelled invoices are left out)."""
+    (drafts count, so a retry never bills more than the quote; cancelled invoices are left
+    out). Draft deposits may follow one another: that is yaoka's documented flow."""
     invoices = await session.scalars(
         select(Invoice).where(
             Invoice.quote_id == quote.id,

@@ -155,11 +155,14 @@ async def test_deposits_never_exceed_the_quote_per_rate(app: App) -> None:
     token, customer_id = await _setup(app)
     quote = await _quote(app, token, customer_id)
     deposit = {"id": quote["id"], "input": {"mode": "DEPOSIT", "percent": "60"}}
-    await execute(app, CONVERT, deposit, token=token)
-    errors = await errors_of(app, CONVERT, deposit, token=token)  # 120 % > the quote
+    first = (await execute(app, CONVERT, deposit, token=token))["convertQuote"]
+    # A retry without an idempotency key counts the draft it made: 120 % > the quote.
+    errors = await errors_of(app, CONVERT, deposit, token=token)
     assert codes(errors) == ["BAD_USER_INPUT"]
     forty = {"id": quote["id"], "input": {"mode": "DEPOSIT", "percent": "40"}}
-    await execute(app, CONVERT, forty, token=token)
+    second = (await execute(app, CONVERT, forty, token=token))["convertQuote"]
+    await execute(app, FINALIZE, {"id": first["id"]}, token=token)
+    assert first["subtotal"] + second["subtotal"] == quote["subtotal"]
     errors = await errors_of(app, CONVERT, forty, token=token)
     assert codes(errors) == ["CONFLICT"]
     balance = {"id": quote["id"], "input": {"mode": "BALANCE"}}
@@ -331,3 +334,20 @@ async def test_major_units_follow_the_currency_exponent(app: App) -> None:
         },
     )
     assert set(fields) == {"lines.0.amountDecimal"}
+
+
+async def test_dates_computed_from_stay_far_from_the_calendar_end(app: App) -> None:
+    token, customer_id = await _setup(app)
+    fields = await _fields_of(
+        app, token, _doc(customer_id, issueDate="9999-12-31", dueOffsetDays=30)
+    )
+    assert set(fields) == {"issueDate"}  # adding the offset would overflow: was a 500
+    recurring = {"every": "MONTHLY", "nextInvoiceAt": "9999-12-15"}
+    errors = await errors_of(
+        app,
+        CREATE,
+        {"input": _doc(customer_id, recurrence=recurring), "finalize": True},
+        token=token,
+    )
+    assert codes(errors) == ["BAD_USER_INPUT"]
+    assert set(errors[0]["extensions"]["fields"]) == {"nextInvoiceAt"}
