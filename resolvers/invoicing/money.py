@@ -31,8 +31,11 @@ class NotInMinorUnits(ValueError):
 
 def currency_exponent(currency: str) -> int:
     """Digits of the minor unit (ISO 4217): JPY 0, EUR 2, KWD 3; 0 for codes without one
-    (XXX, XAU). An unknown code is a ValueError (validate currencies first)."""
-    return Currency(currency.strip().upper()).exponent or 0
+    (XXX, XAU). An unknown code is NotInMinorUnits (validate currencies first)."""
+    try:
+        return Currency(currency.strip().upper()).exponent or 0
+    except ValueError:
+        raise NotInMinorUnits(f"{currency!r} is not an ISO 4217 currency") from None
 
 
 def to_minor_units(amount: Decimal, currency: str) -> int:
@@ -40,6 +43,8 @@ def to_minor_units(amount: Decimal, currency: str) -> int:
     digits = currency_exponent(currency)
     if not amount.is_finite():
         raise NotInMinorUnits("must be a finite number")
+    if amount.adjusted() > 30:  # far beyond any bound, before scaling could overflow
+        raise NotInMinorUnits("is too large")
     scaled = amount.scaleb(digits)
     if scaled != scaled.to_integral_value():
         raise NotInMinorUnits(f"has more than {digits} decimal places for {currency}")
