@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # Uploads: the size limit in bytes and the accepted content types (a JSON list).
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     upload_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
+    # REST request bodies (JSON and forms) larger than this are refused with 413 while read.
+    max_body_bytes: int = 1_000_000
 
     def resolved_secret_key(self) -> str:
         """The signing/encryption secret; generated once into the data directory if unset."""

@@ -3,14 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
 
 from rest_compat.engine import RestInputError, RestRequest
+from rest_compat.engine.models import ContractModel
 from rest_compat.engine.query import int_parameter
+from rest_compat.engine.values import QueryInteger, lowered_choice
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 LIST_PARAMETERS = ("page", "limit", "sort_by", "sort_order")
+SortOrder = lowered_choice("asc", "desc", graphql={"asc": "ASC", "desc": "DESC"})
+T = TypeVar("T")
+
+
+class PageQuery(ContractModel):
+    """`page` (from 1) and `limit` (1-100, more is capped at 100), as GraphQL first/offset."""
+
+    page: QueryInteger = Field(default=1, ge=1, description="Page number, from 1")
+    limit: QueryInteger = Field(
+        default=DEFAULT_LIMIT, ge=1, description=f"Items per page (at most {MAX_LIMIT})"
+    )
+
+    def window(self) -> dict[str, Any]:
+        limit = min(self.limit, MAX_LIMIT)
+        return {"first": limit, "offset": (self.page - 1) * limit}
+
+    def variables(self, exclude: set[str] | None = None) -> dict[str, Any]:
+        """The window and every other parameter given (or defaulted), under GraphQL names;
+        `exclude` names the fields the route maps by hand."""
+        names = {"page", "limit", *(exclude or ())}
+        given = self.graphql(exclude=names)
+        return {**self.window(), **{k: v for k, v in given.items() if v is not None}}
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a skeleton-crm list."""
+
+    items: list[T]
+    total: int
+    page: int
+    limit: int
+    has_more: bool
 
 
 def page_variables(request: RestRequest) -> dict[str, Any]:
