@@ -171,6 +171,8 @@ class ContractApp:
             except RestInputError as exc:
                 return self.error_for_code("BAD_USER_INPUT", exc.message, exc.fields)
             except BodyRefused as exc:
+                if exc.code == "BAD_USER_INPUT":  # the contract's status for bad input
+                    return self.error_for_code(exc.code, exc.message, exc.fields)
                 return self.error(ErrorReply(exc.status, exc.code, exc.message, exc.fields))
             except Exception as exc:  # a bug: logged, answered as the contract's 500
                 return await self._crash(request, exc)

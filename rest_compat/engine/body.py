@@ -5,9 +5,9 @@ Every refusal is a `BodyRefused` the contract renders in its own error body:
   reading the ASGI stream, so chunked bodies too), before anything is parsed or stored;
 - 415 when a JSON route gets anything but `application/json` (or `…+json`), or an upload
   route anything but `multipart/form-data`;
-- 400 for malformed JSON, JSON nested deeper than `MAX_DEPTH`, a string holding a lone UTF-16
-  surrogate (no database stores one), an integer beyond int64, or a multipart body without
-  a boundary.
+- BAD_USER_INPUT (400, or what the contract maps it to) for malformed JSON, JSON nested
+  deeper than `MAX_DEPTH`, `NaN`/`Infinity`, a string holding a lone UTF-16 surrogate (no
+  database stores one), an integer beyond int64, or a multipart body without a boundary.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ async def read_body(request: Request, limit: int, *, upload: bool, decimals: boo
         )
     except RecursionError:
         raise _too_deep() from None
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, NaN/Infinity
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
         raise BodyRefused(400, "BAD_USER_INPUT", "Request body is not valid JSON") from exc
     check_json(body)
     return body
@@ -100,8 +100,15 @@ async def _read_limited(request: Request, limit: int) -> bytes:
     return raw
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+class _NotFinite:
+    """`NaN`, `Infinity` or `-Infinity` in a body (not JSON): refused on its field."""
+
+
+_NOT_FINITE = _NotFinite()
+
+
+def _no_constant(_: str) -> Any:
+    return _NOT_FINITE
 
 
 def _too_deep() -> BodyRefused:
@@ -134,6 +141,8 @@ def check_json(body: Any) -> None:
         elif isinstance(value, str):
             if has_lone_surrogate(value):
                 problems.setdefault(path or "body", "must be valid Unicode text")
+        elif value is _NOT_FINITE:
+            problems.setdefault(path or "body", "must be a finite number")
         elif isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
             problems.setdefault(path or "body", "is out of range")
     if problems:

@@ -22,6 +22,7 @@ from rest_compat.engine.values import (
     choice,
     id_of,
     json_number,
+    lowered_choice,
     refuse,
 )
 from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
@@ -74,7 +75,7 @@ class PaymentBody(ContractModel):
 
 
 class InvoiceQuery(PageQuery):
-    status: choice(*STATUS_FILTERS) | None = None  # type: ignore[valid-type]
+    status: lowered_choice(*STATUS_FILTERS) | None = None  # type: ignore[valid-type]
     customer_id: id_of("customer") | None = None  # type: ignore[valid-type]
     from_date: Day | None = Field(default=None, description="Issue date (drafts: creation date)")
     to_date: Day | None = None

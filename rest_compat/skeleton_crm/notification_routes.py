@@ -7,23 +7,14 @@ the quiet hours are read in it (UTC until set).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from rest_compat.engine import Route, id_from_path
 from rest_compat.engine.models import ContractModel
-from rest_compat.engine.values import Boolean, QueryBoolean, Text, refuse
+from rest_compat.engine.values import Boolean, QueryBoolean, Text
 from rest_compat.skeleton_crm.paging import Page, PageQuery, page_of
-
-
-def _not_null(value: bool | None) -> bool | None:
-    if value is None:
-        raise refuse("must be true or false")
-    return value
-
-
-Flag = Annotated[Boolean | None, AfterValidator(_not_null)]
 
 
 class NotificationQuery(PageQuery):
@@ -33,9 +24,9 @@ class NotificationQuery(PageQuery):
 class PreferencesBody(ContractModel):
     """Absent keeps a preference; null clears the quiet hours."""
 
-    email_enabled: Flag = None
-    sms_enabled: Flag = None
-    push_enabled: Flag = None
+    email_enabled: Boolean | None = None  # null: refused by the domain
+    sms_enabled: Boolean | None = None
+    push_enabled: Boolean | None = None
     quiet_hours_start: Text | None = Field(default=None, description="HH:MM")
     quiet_hours_end: Text | None = Field(default=None, description="HH:MM")
     time_zone: Text | None = Field(default=None, description="An IANA name (UTC until set)")

@@ -31,7 +31,8 @@ def test_declared_routes_have_typed_schemas() -> None:
             continue
         operation = document["paths"][route.path][route.method.lower()]
         if route.body is not None:
-            body = operation["requestBody"]["content"]["application/json"]["schema"]
+            media = "multipart/form-data" if route.upload else "application/json"
+            body = operation["requestBody"]["content"][media]["schema"]
             assert body["$ref"].rsplit("/", 1)[1] in schemas, route.operation
         if route.response is not None:
             success = operation["responses"][str(route.status)]["content"]["application/json"]
