@@ -14,6 +14,7 @@ from rest_compat.engine.values import QueryInteger, lowered_choice
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_PAGE = (2**31 - 1) // MAX_LIMIT  # the offset is a GraphQL Int (32 bits)
 LIST_PARAMETERS = ("page", "limit", "sort_by", "sort_order")
 SortOrder = lowered_choice("asc", "desc", graphql={"asc": "ASC", "desc": "DESC"})
 T = TypeVar("T")
@@ -22,7 +23,7 @@ T = TypeVar("T")
 class PageQuery(ContractModel):
     """`page` (from 1) and `limit` (1-100, more is capped at 100), as GraphQL first/offset."""
 
-    page: QueryInteger = Field(default=1, ge=1, description="Page number, from 1")
+    page: QueryInteger = Field(default=1, ge=1, le=MAX_PAGE, description="Page number, from 1")
     limit: QueryInteger = Field(
         default=DEFAULT_LIMIT, ge=1, description=f"Items per page (at most {MAX_LIMIT})"
     )
