@@ -7,15 +7,13 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from rest_compat.engine import RestInputError, RestRequest
+from rest_compat.engine import RestRequest
 from rest_compat.engine.models import ContractModel
-from rest_compat.engine.query import int_parameter
 from rest_compat.engine.values import QueryInteger, lowered_choice
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_PAGE = (2**31 - 1) // MAX_LIMIT  # the offset is a GraphQL Int (32 bits)
-LIST_PARAMETERS = ("page", "limit", "sort_by", "sort_order")
 SortOrder = lowered_choice("asc", "desc", graphql={"asc": "ASC", "desc": "DESC"})
 T = TypeVar("T")
 
@@ -50,35 +48,14 @@ class Page(BaseModel, Generic[T]):
     has_more: bool
 
 
-def page_variables(request: RestRequest) -> dict[str, Any]:
-    """GraphQL `first`/`offset` for the requested page (limit capped at 100)."""
-    page = int_parameter(request, "page", default=1, minimum=1)
-    limit = min(int_parameter(request, "limit", default=DEFAULT_LIMIT, minimum=1), MAX_LIMIT)
-    return {"first": limit, "offset": (page - 1) * limit}
-
-
-def sort_variables(request: RestRequest, allowed: dict[str, str]) -> dict[str, Any]:
-    """`sort_by` (a contract field name, mapped to the GraphQL enum value) and `sort_order`."""
-    variables: dict[str, Any] = {}
-    sort_by = request.query.get("sort_by")
-    if sort_by:
-        if sort_by not in allowed:
-            raise RestInputError(
-                "Invalid input", {"sort_by": f"must be one of {', '.join(sorted(allowed))}"}
-            )
-        variables["sortBy"] = allowed[sort_by]
-    order = (request.query.get("sort_order") or "asc").lower()
-    if order not in ("asc", "desc"):
-        raise RestInputError("Invalid input", {"sort_order": "must be asc or desc"})
-    variables["sortOrder"] = order.upper()
-    return variables
-
-
 def page_of(
     connection: dict[str, Any], request: RestRequest, item: Callable[[dict[str, Any]], Any]
 ) -> dict[str, Any]:
     """A GraphQL connection (`nodes`, `totalCount`) as a skeleton-crm page."""
-    window = page_variables(request)
+    known = {"page", "limit"}
+    window = PageQuery.model_validate(
+        {k: v for k, v in request.query.items() if k in known and v != ""}
+    ).window()  # validated already, before the operation ran
     limit = window["first"]
     items = [item(node) for node in connection["nodes"]]
     total = connection["totalCount"]

@@ -170,7 +170,11 @@ def routes(kind: Kind) -> tuple[Route, ...]:
     example = {
         "name": "SupplyCo",
         "email": "sales@supplyco.com",
-        "address": {"street": "789 Industrial Rd", "city": "Chicago", "country": "<country id>"},
+        "address": {
+            "street": "789 Industrial Rd",
+            "city": "Chicago",
+            "country": "<the id of GET /api/v1/countries?search=US>",
+        },
     }
     if kind.has_position:
         example["position"] = "Sales Manager"
@@ -212,7 +216,9 @@ def routes(kind: Kind) -> tuple[Route, ...]:
             response=Party,
             present=_present("createParty"),
             status=201,
-            summary=f"Create a {one} (parties:write)",
+            summary=f"Create a {one} (parties:write); address.country is the id of one of the "
+            "organization's countries (GET /api/v1/countries): the contract's example id "
+            "01972b15-8000-7000-8000-000000000001 is a placeholder",
             request_example=example,
             error_statuses=(400, 401, 403),
         ),
