@@ -119,6 +119,8 @@ def create_app(
             db=db, auth=auth, request=request, storage=storage, upload_policy=upload_policy
         ),
         idempotency=idempotency,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
     )
     worker_wanted = settings.run_worker if run_worker is None else run_worker
 

@@ -1,7 +1,7 @@
 """Agreements (skeleton-crm's contracts): agreements, their terms history and renewals.
 
 Revision ID: 0012_agreements
-Revises: 0013_persisted_documents
+Revises: 0008_invoicing_rules
 Create Date: 2026-11-30
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0012_agreements"
-down_revision: str | None = "0013_persisted_documents"
+down_revision: str | None = "0008_invoicing_rules"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

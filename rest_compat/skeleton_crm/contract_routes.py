@@ -1,16 +1,226 @@
-"""skeleton-crm `/contracts`: the Agreement domain under skeleton-crm's names.
+"""skeleton-crm `/contracts`: the Agreement domain under skeleton-crm's names, declared.
 
-Answers are wrapped in `{data: …}` as the contract documents them; lists page by cursor (the
-last id of a page, a UUIDv7) as `{data: {items, next_cursor, has_more, limit}}`.
+The body and query models are the contract's names; answers are wrapped in `{data: …}` as the
+contract documents them, and lists page by cursor (the last id of a page, a UUIDv7) as
+`{data: {items, next_cursor, has_more, limit}}`. Rules the domain owns (currencies exist, the
+dates are ordered, a status allows a transition) stay in the domain.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from rest_compat.engine import RestRequest, Route, id_from_path
-from rest_compat.skeleton_crm import contract_input as read
+from pydantic import BaseModel, Field
+from pydantic.alias_generators import to_camel
+
+from rest_compat.engine import Inputs, RestRequest, Route, id_from_path
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import (
+    Boolean,
+    Day,
+    Id,
+    Integer,
+    Moment,
+    Number,
+    QueryInteger,
+    Text,
+    choice,
+    json_number,
+)
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+CONTRACT_TYPES = ("supply", "service", "employment", "partnership", "lease", "license")
+STATUSES = ("draft", "pending_approval", "active", "expired", "terminated")
+PAYMENT_TYPES = ("prepaid", "postpaid", "credit")
+DELIVERY_TYPES = ("delivery", "pickup", "digital")
+T = TypeVar("T")
+
+
+def _enum(*words: str) -> Any:
+    """One of `words`, sent to GraphQL as its enum value (`active` -> ACTIVE)."""
+    return choice(*words, graphql={word: word.upper() for word in words})
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+class PaymentTermsBody(ContractModel):
+    """Absent keeps a term, null clears it."""
+
+    payment_type: _enum(*PAYMENT_TYPES) | None = None  # type: ignore[valid-type]
+    credit_days: Integer | None = None
+    penalty_rate: Number | None = Field(default=None, description="Percent")
+    discount_rate: Number | None = Field(default=None, description="Percent")
+    currency: Text | None = Field(default=None, description="ISO 4217")
+
+
+class DeliveryTermsBody(ContractModel):
+    """Absent keeps a term, null clears it."""
+
+    delivery_type: _enum(*DELIVERY_TYPES) | None = None  # type: ignore[valid-type]
+    estimated_days: Integer | None = None
+    shipping_cost: Integer | None = Field(default=None, description="Minor units (cents)")
+    insurance: Boolean | None = None
+    shipping_currency: Text | None = Field(default=None, description="ISO 4217")
+
+
+PAYMENT_FIELDS = tuple(PaymentTermsBody.model_fields)
+DELIVERY_FIELDS = tuple(DeliveryTermsBody.model_fields)
+
+
+class NewContractBody(PaymentTermsBody, DeliveryTermsBody):
+    """A draft contract; its terms are given flat. `currency` is the contract's currency and
+    its payment terms' currency."""
+
+    contract_type: _enum(*CONTRACT_TYPES) = Field(serialization_alias="type")  # type: ignore[valid-type]
+    party_id: Id = Field(description="A supplier, partner, employee or customer id")
+    start_date: Day
+    end_date: Day | None = Field(default=None, description="None: until terminated")
+    credit_limit: Integer | None = Field(default=None, description="Minor units; 0: no limit")
+    auto_renewal: Boolean | None = None
+    renewal_period_days: Integer | None = None
+    max_renewals: Integer | None = Field(default=None, description="None: no maximum")
+
+
+class ActivateBody(ContractModel):
+    signed_at: Moment | None = Field(default=None, description="Default: now")
+
+
+class TerminateBody(ContractModel):
+    reason: Text
+
+
+class RenewBody(ContractModel):
+    new_end_date: Day
+
+
+class ContractQuery(ContractModel):
+    status: _enum(*STATUSES) | None = None  # type: ignore[valid-type]
+    contract_type: _enum(*CONTRACT_TYPES) | None = Field(  # type: ignore[valid-type]
+        default=None, serialization_alias="type"
+    )
+    party_id: Id | None = Field(
+        default=None, description="A supplier, partner, employee or customer id"
+    )
+    cursor: Id | None = Field(
+        default=None,
+        serialization_alias="after",
+        description="The next_cursor of the previous page (the id of its last contract)",
+    )
+    limit: QueryInteger = Field(
+        default=DEFAULT_LIMIT, ge=1, description=f"Items per page (larger is served as {MAX_LIMIT})"
+    )
+
+    @property
+    def page_size(self) -> int:
+        return min(self.limit, MAX_LIMIT)
+
+
+def _create_variables(inputs: Inputs[NewContractBody, None]) -> dict[str, Any]:
+    body = inputs.body
+    given = {
+        k: v
+        for k, v in body.graphql(exclude={*PAYMENT_FIELDS, *DELIVERY_FIELDS}).items()
+        if v is not None
+    }
+    payment = body.graphql(
+        changes=True, exclude=set(NewContractBody.model_fields) - set(PAYMENT_FIELDS)
+    )
+    delivery = body.graphql(
+        changes=True, exclude=set(NewContractBody.model_fields) - set(DELIVERY_FIELDS)
+    )
+    if body.currency is not None:
+        given["currency"] = body.currency
+    return {"input": {**given, "paymentTerms": payment, "deliveryTerms": delivery}}
+
+
+def _list_variables(inputs: Inputs[None, ContractQuery]) -> dict[str, Any]:
+    query = inputs.query
+    given = query.graphql(exclude={"limit"})
+    return {**{k: v for k, v in given.items() if v is not None}, "first": query.page_size}
+
+
+def _item_variables(inputs: Inputs[Any, None]) -> dict[str, Any]:
+    """The path's id and the body's fields (those sent)."""
+    return {"id": inputs.id, **inputs.body.graphql(changes=True)}
+
+
+def _terms_variables(inputs: Inputs[Any, None]) -> dict[str, Any]:
+    """Partial terms: absent keeps, null clears."""
+    return {"id": inputs.id, "input": inputs.body.graphql(changes=True)}
+
+
+# Domain problems (GraphQL input paths) under the contract's flat names.
+ERROR_FIELDS = {
+    "type": "contract_type",
+    **{f"paymentTerms.{to_camel(name)}": name for name in PAYMENT_FIELDS},
+    **{f"deliveryTerms.{to_camel(name)}": name for name in DELIVERY_FIELDS},
+    "first": "limit",
+    "after": "cursor",
+}
+
+
+# --- responses ---------------------------------------------------------------------------
+
+
+class PaymentTerms(BaseModel):
+    payment_type: str | None
+    credit_days: int | None
+    penalty_rate: float | None
+    discount_rate: float | None
+    currency: str | None
+
+
+class DeliveryTerms(BaseModel):
+    delivery_type: str | None
+    estimated_days: int | None
+    shipping_cost: int | None
+    insurance: bool | None
+    shipping_currency: str | None
+
+
+class ValidityPeriod(BaseModel):
+    start_date: str
+    end_date: str | None
+
+
+class Contract(BaseModel):
+    id: str
+    contract_type: str
+    status: str
+    party_id: str
+    payment_terms: PaymentTerms
+    delivery_terms: DeliveryTerms
+    validity_period: ValidityPeriod
+    credit_limit: int
+    currency: str | None
+    auto_renewal: bool
+    renewal_period_days: int | None
+    renewal_count: int
+    max_renewals: int | None
+    version: int
+    created_by: str | None
+    created_at: str
+    updated_at: str
+    signed_at: str | None
+    terminated_at: str | None
+    termination_reason: str | None
+
+
+class ContractPage(BaseModel):
+    items: list[Contract]
+    next_cursor: str | None
+    has_more: bool
+    limit: int
+
+
+class Created(BaseModel):
+    id: str
+
+
+class Data(BaseModel, Generic[T]):
+    data: T
 
 
 def _lower(value: str | None) -> str | None:
@@ -18,11 +228,7 @@ def _lower(value: str | None) -> str | None:
 
 
 def _number(value: str | None) -> int | float | None:
-    """GraphQL's Decimal text as the contract writes rates: "2.00" -> 2, "0.50" -> 0.5."""
-    if value is None:
-        return None
-    number = Decimal(value)
-    return int(number) if number == number.to_integral_value() else float(number)
+    return json_number(value) if value is not None else None
 
 
 def contract(node: dict[str, Any]) -> dict[str, Any]:
@@ -69,12 +275,13 @@ def contract(node: dict[str, Any]) -> dict[str, Any]:
 def _page(data: dict[str, Any], request: RestRequest) -> dict[str, Any]:
     connection = data["agreements"]
     page = connection["pageInfo"]
+    limit = min(int(request.query.get("limit") or DEFAULT_LIMIT), MAX_LIMIT)
     return {
         "data": {
             "items": [contract(node) for node in connection["nodes"]],
             "next_cursor": page["endCursor"] if page["hasNextPage"] else None,
             "has_more": page["hasNextPage"],
-            "limit": read.limit_of(request),
+            "limit": limit,
         }
     }
 
@@ -97,14 +304,15 @@ CREATE_EXAMPLE = {
 }
 ITEM = "/api/v1/contracts/{id}"
 TERMS = "(contracts:write): absent keeps, null clears; a change is a new version"
-# The routes that change one contract: method, path after the id, operation, variables,
-# mutation field, summary, request example.
-ACTIONS: tuple[tuple[str, str, str, Any, str, str, dict[str, Any]], ...] = (
+# The routes that change one contract: method, path after the id, operation, body model,
+# variables, mutation field, summary, request example.
+ACTIONS: tuple[tuple[str, str, str, type[ContractModel], Any, str, str, dict[str, Any]], ...] = (
     (
         "POST",
         "activate",
         "SkeletonActivateContract",
-        read.activate_variables,
+        ActivateBody,
+        _item_variables,
         "activateAgreement",
         "Activate a draft or pending contract, signed at signed_at (default now) "
         "(contracts:write); 409 from any other status",
@@ -114,7 +322,8 @@ ACTIONS: tuple[tuple[str, str, str, Any, str, str, dict[str, Any]], ...] = (
         "POST",
         "terminate",
         "SkeletonTerminateContract",
-        read.terminate_variables,
+        TerminateBody,
+        _item_variables,
         "terminateAgreement",
         "Terminate a contract with a reason (contracts:write); 409 once expired or terminated",
         {"reason": "Breach of terms"},
@@ -123,7 +332,8 @@ ACTIONS: tuple[tuple[str, str, str, Any, str, str, dict[str, Any]], ...] = (
         "POST",
         "renew",
         "SkeletonRenewContract",
-        read.renew_variables,
+        RenewBody,
+        _item_variables,
         "renewAgreement",
         "Renew an active or expired contract to a later end date (contracts:write); 409 past "
         "max_renewals",
@@ -133,7 +343,8 @@ ACTIONS: tuple[tuple[str, str, str, Any, str, str, dict[str, Any]], ...] = (
         "PUT",
         "payment-terms",
         "SkeletonUpdateContractPaymentTerms",
-        read.payment_terms_variables,
+        PaymentTermsBody,
+        _terms_variables,
         "replacePaymentTerms",
         f"Change payment terms {TERMS}",
         {"payment_type": "credit", "credit_days": 45, "currency": "UAH"},
@@ -142,7 +353,8 @@ ACTIONS: tuple[tuple[str, str, str, Any, str, str, dict[str, Any]], ...] = (
         "PUT",
         "delivery-terms",
         "SkeletonUpdateContractDeliveryTerms",
-        read.delivery_terms_variables,
+        DeliveryTermsBody,
+        _terms_variables,
         "replaceDeliveryTerms",
         f"Change delivery terms {TERMS}",
         {"delivery_type": "delivery", "estimated_days": 7},
@@ -154,31 +366,35 @@ ROUTES = (
         "GET",
         "/api/v1/contracts",
         "SkeletonListContracts",
-        variables=read.list_variables,
+        query=ContractQuery,
+        to_variables=_list_variables,
+        response=Data[ContractPage],
         present=_page,
         summary="List contracts, oldest first (contracts:read); cursor = the last id seen",
-        query_parameters=("status", "contract_type", "party_id", "cursor", "limit"),
         error_statuses=(400, 401, 403),
-        error_fields=read.ERROR_FIELDS,
+        error_fields=ERROR_FIELDS,
     ),
     Route(
         "POST",
         "/api/v1/contracts",
         "SkeletonCreateContract",
-        variables=read.create_variables,
+        body=NewContractBody,
+        to_variables=_create_variables,
+        response=Data[Created],
         present=lambda data, _: {"data": {"id": data["createAgreement"]["id"]}},
         status=201,
         summary="Create a draft contract with a supplier, partner, employee or customer "
         "(contracts:write)",
         request_example=CREATE_EXAMPLE,
         error_statuses=(400, 401, 403),
-        error_fields=read.ERROR_FIELDS,
+        error_fields=ERROR_FIELDS,
     ),
     Route(
         "GET",
         ITEM,
         "SkeletonGetContract",
         variables=id_from_path,
+        response=Data[Contract],
         present=_one("agreement"),
         summary="Get a contract (contracts:read)",
         error_statuses=(401, 403, 404),
@@ -188,13 +404,15 @@ ROUTES = (
             method,
             f"{ITEM}/{action}",
             operation,
-            variables=variables,
+            body=body,
+            to_variables=variables,
+            response=Data[Contract],
             present=_one(field),
             summary=summary,
             request_example=example,
             error_statuses=(400, 401, 403, 404, 409),
-            error_fields=read.ERROR_FIELDS,
+            error_fields=ERROR_FIELDS,
         )
-        for method, action, operation, variables, field, summary, example in ACTIONS
+        for method, action, operation, body, variables, field, summary, example in ACTIONS
     ),
 )

@@ -114,6 +114,13 @@ class Recurrence:
     every: Cadence | None = strawberry.field(description="null once stopped.")  # type: ignore[valid-type]
     next_invoice_at: date | None
     stopped_at: datetime | None
+    failed_attempts: int = strawberry.field(
+        description="Times in a row the job failed to issue it (0 once it succeeds)."
+    )
+    last_error: str | None = strawberry.field(description="Why the last attempt failed.")
+    next_attempt_at: datetime | None = strawberry.field(
+        description="After a failure: when the job tries again (the delay doubles each time)."
+    )
 
 
 @strawberry.type(
@@ -260,6 +267,9 @@ class Invoice:
                 every=document.recurrence,
                 next_invoice_at=document.next_invoice_at,
                 stopped_at=document.recurring_stopped_at,
+                failed_attempts=document.recurring_failed_attempts,
+                last_error=document.recurring_last_error,
+                next_attempt_at=document.recurring_retry_at,
             )
             if recurring
             else None,

@@ -146,3 +146,16 @@ async def test_logout_ends_the_session(app: App) -> None:
         f"{BASE}/refresh", json={"refresh_token": tokens["refresh_token"]}
     )
     assert refresh.status_code == 401
+
+
+async def test_login_and_register_refuse_what_is_not_a_string(app: App) -> None:
+    await register(app)
+    for url in (f"{BASE}/login", f"{BASE}/register"):
+        for body, field in (
+            ({"email": JOHN["email"], "password": 123456789012}, "password"),
+            ({"email": ["x"], "password": JOHN["password"]}, "email"),
+            ({"email": JOHN["email"], "password": {}}, "password"),
+        ):
+            response = await app.client.post(url, json=body)
+            assert response.status_code == 400, (url, body, response.text)
+            assert response.json()["details"] == {field: "must be a string"}
