@@ -275,7 +275,9 @@ def contract(node: dict[str, Any]) -> dict[str, Any]:
 def _page(data: dict[str, Any], request: RestRequest) -> dict[str, Any]:
     connection = data["agreements"]
     page = connection["pageInfo"]
-    limit = min(int(request.query.get("limit") or DEFAULT_LIMIT), MAX_LIMIT)
+    # The query string was validated before the operation ran: this cannot fail.
+    given = {key: value for key, value in request.query.items() if value != ""}
+    limit = ContractQuery.model_validate(given).page_size
     return {
         "data": {
             "items": [contract(node) for node in connection["nodes"]],
