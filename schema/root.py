@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -67,6 +75,21 @@ Subscription = merge_types("Subscription", (MessengerSubscription,))
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
+class CachedParse(ParserCache):
+    """ParserCache, except that a document that fails to parse is left to Strawberry's own
+    parse step, which reports it as a GraphQL error (the stock extension lets it escape)."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        except GraphQLError:
+            context.graphql_document = None
+        yield
+
+
 class Schema(strawberry.Schema):
     """Strawberry logs every error with a traceback; expected ones (bad input, 404…) are not
     incidents. `schema.errors.ErrorCodes` already logged the unexpected ones, with their cause."""
@@ -77,18 +100,27 @@ class Schema(strawberry.Schema):
         return None
 
 
+# Distinct documents whose parse tree and validation result are kept (known documents and
+# front-end queries are few; an attacker's unique texts only evict each other).
+DOCUMENT_CACHE_SIZE = 512
+
+
 def build_schema(
     max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30
 ) -> strawberry.Schema:
+    # The limiter rules are classes built once: graphql-core's validation cache is keyed by
+    # the rule classes, so building them per request (as the stock extensions do) never hits.
+    limits = (depth_rule(max_depth, None), alias_rule(max_aliases))
     return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
-            partial(QueryDepthLimiter, max_depth=max_depth),
             partial(MaxTokensLimiter, max_token_count=max_tokens),
-            partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+            partial(AddValidationRules, list(limits)),
+            partial(CachedParse, maxsize=DOCUMENT_CACHE_SIZE),
+            partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
             OperationLoaders,
             ErrorCodes,
         ],

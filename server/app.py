@@ -27,6 +27,7 @@ from schema.root import build_schema
 from server.database import create_engine, libpq_url
 from server.downloads import download_endpoint
 from server.graphql_view import ComptoirGraphQL
+from server.heap import tune_garbage_collector
 from server.idempotency import DatabaseIdempotencyStore
 from server.logging import RequestIdMiddleware
 from server.pubsub import EventHub
@@ -109,6 +110,7 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         worker: asyncio.Task[None] | None = None
         await events.start()
+        tune_garbage_collector()
         try:
             if worker_wanted:
                 from server.jobs import configure_jobs, create_job_app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
+import orjson
 import strawberry
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -115,6 +116,10 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         if context.auth_error is not None:
             raise ConnectionRejectionError({"message": context.auth_error.message})
         return None
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: several times faster than json.dumps on large pages (UTF-8, unescaped)."""
+        return orjson.dumps(data)
 
     async def get_root_value(self, request: Any) -> None:
         return None
