@@ -36,6 +36,8 @@ class Bench:
     app: Starlette
     statements: int = 0
     connects: int = 0
+    checked_out: int = 0
+    peak: int = 0  # most pooled connections checked out at once
 
 
 @asynccontextmanager
@@ -70,6 +72,15 @@ async def bench_app_and_database() -> AsyncIterator[Bench]:
                 def count_connect(*_: Any) -> None:
                     bench.connects += 1
 
+                def checkout(*_: Any) -> None:
+                    bench.checked_out += 1
+                    bench.peak = max(bench.peak, bench.checked_out)
+
+                def checkin(*_: Any) -> None:
+                    bench.checked_out -= 1
+
+                event.listen(engine, "checkout", checkout)
+                event.listen(engine, "checkin", checkin)
                 event.listen(engine, "before_cursor_execute", count_statement)
                 event.listen(engine, "connect", count_connect)
                 yield bench
@@ -107,6 +118,7 @@ class Measure:
     cpu: float
     statements: int
     connects: int
+    peak: int
 
     @property
     def rps(self) -> float:
@@ -120,7 +132,7 @@ class Measure:
         return (
             f"{self.name:<34} {self.clients:>2} clients  {self.rps:7.1f} req/s"
             f"  cpu {self.cpu_ms:6.2f} ms/req  {self.statements / self.requests:5.1f} stmt/req"
-            f"  {self.connects:3d} new conns"
+            f"  {self.connects:3d} new conns, peak {self.peak:2d} in use"
         )
 
 
@@ -133,8 +145,10 @@ async def measure(
 ) -> Measure:
     """`requests` calls spread over `clients` concurrent loops; CPU read from this process
     (it holds both the client and the server, so a cheaper server shows directly)."""
-    for _ in range(3):
-        await call()
+    for _ in range(2):  # warm-up at the same concurrency (the pool grows to what it needs)
+        await asyncio.gather(*(call() for _ in range(clients)))
+    if bench:
+        bench.peak = bench.checked_out
     statements = bench.statements if bench else 0
     connects = bench.connects if bench else 0
     remaining = requests
@@ -156,4 +170,5 @@ async def measure(
         cpu,
         (bench.statements - statements) if bench else 0,
         (bench.connects - connects) if bench else 0,
+        bench.peak if bench else 0,
     )

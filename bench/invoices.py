@@ -1,8 +1,17 @@
-"""A page of 100 invoices with their lines, payments and customer: GraphQL (through its
-dataloaders) vs. the same rows read with hand-written SQL on a bare asyncpg connection,
-measured in one run. The ratio is what the schema, the ORM and the loaders cost.
+"""A page of 100 invoices with their lines, payments and customer, measured in one run at 1
+and at 8 concurrent clients:
 
-Run: .venv/bin/python -m bench.invoices [runs]
+- raw: the same rows read with hand-written SQL on bare asyncpg connections, the JSON built by
+  hand and encoded with orjson (no authentication): the limit on this machine;
+- GraphQL: the page posted to /graphql;
+- REST: skeleton-crm `GET /invoices?limit=100` (summaries with the customer's name).
+
+Each line gives requests/s, the CPU time this process spent per request (client and server
+share the process; CPU is steadier than wall time on a shared machine), SQL statements per
+request, new PostgreSQL connections opened during the run and the most connections in use at
+once (a pool that overflows reconnects). Ratios compare lines of the same run.
+
+Run: .venv/bin/python -m bench.invoices [requests]
 """
 
 from __future__ import annotations

@@ -7,13 +7,15 @@ AsyncSession cannot serve them all.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextvars import ContextVar
+from functools import cached_property
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from models import (
     Conversation,
@@ -40,57 +42,79 @@ V = TypeVar("V")
 
 
 class Loaders:
+    """One DataLoader per batch function, each created on first use (an operation that
+    touches two of them builds two)."""
+
     def __init__(self, db: Database, tenant: uuid.UUID | None) -> None:
         self._db = db
         self._tenant = tenant
-        self.users: DataLoader[uuid.UUID, User | None] = self._loader(identity_batches.users_by_id)
-        self.membership_roles: DataLoader[uuid.UUID, list[str]] = self._loader(
-            identity_batches.role_names_by_membership
-        )
-        self.user_roles: DataLoader[uuid.UUID, list[Role]] = self._loader(
-            identity_batches.roles_by_user
-        )
-        self.countries: DataLoader[uuid.UUID, Country | None] = self._loader(
-            geography_batches.countries_by_id
-        )
-        self.customers: DataLoader[uuid.UUID, Customer | None] = self._loader(
-            customer_batches.customers_by_id
-        )
-        self.customer_totals: DataLoader[uuid.UUID, customer_batches.CustomerTotals] = self._loader(
-            customer_batches.totals_by_customer
-        )
-        self.documents: DataLoader[uuid.UUID, Invoice | None] = self._loader(
-            invoicing_batches.documents_by_id
-        )
-        self.document_lines: DataLoader[uuid.UUID, list[InvoiceLine]] = self._loader(
-            invoicing_batches.lines_by_document
-        )
-        self.payments: DataLoader[uuid.UUID, list[Payment]] = self._loader(
-            invoicing_batches.payments_by_invoice
-        )
-        self.credit_notes: DataLoader[uuid.UUID, list[Invoice]] = self._loader(
-            invoicing_batches.credit_notes_by_invoice
-        )
 
-        self.conversations: DataLoader[uuid.UUID, Conversation | None] = self._loader(
-            messenger_batches.conversations_by_id
-        )
-        self.conversation_members: DataLoader[uuid.UUID, list[ConversationMember]] = self._loader(
-            messenger_batches.members_by_conversation
-        )
-        # Keyed by (conversation id, user id): the viewer's own membership and unread count.
-        self.conversation_memberships: DataLoader[
-            messenger_batches.MemberKey, ConversationMember | None
-        ] = self._loader(messenger_batches.memberships)
-        self.unread_counts: DataLoader[messenger_batches.MemberKey, int] = self._loader(
-            messenger_batches.unread_counts
-        )
-        self.last_messages: DataLoader[uuid.UUID, Message | None] = self._loader(
-            messenger_batches.last_messages
-        )
-        self.message_attachments: DataLoader[uuid.UUID, list[StoredFile]] = self._loader(
-            messenger_batches.attachments_by_message
-        )
+    @cached_property
+    def users(self) -> DataLoader[uuid.UUID, User | None]:
+        return self._loader(identity_batches.users_by_id)
+
+    @cached_property
+    def membership_roles(self) -> DataLoader[uuid.UUID, list[str]]:
+        return self._loader(identity_batches.role_names_by_membership)
+
+    @cached_property
+    def user_roles(self) -> DataLoader[uuid.UUID, list[Role]]:
+        return self._loader(identity_batches.roles_by_user)
+
+    @cached_property
+    def countries(self) -> DataLoader[uuid.UUID, Country | None]:
+        return self._loader(geography_batches.countries_by_id)
+
+    @cached_property
+    def customers(self) -> DataLoader[uuid.UUID, Customer | None]:
+        return self._loader(customer_batches.customers_by_id)
+
+    @cached_property
+    def customer_totals(self) -> DataLoader[uuid.UUID, customer_batches.CustomerTotals]:
+        return self._loader(customer_batches.totals_by_customer)
+
+    @cached_property
+    def documents(self) -> DataLoader[uuid.UUID, Invoice | None]:
+        return self._loader(invoicing_batches.documents_by_id)
+
+    @cached_property
+    def document_lines(self) -> DataLoader[uuid.UUID, list[InvoiceLine]]:
+        return self._loader(invoicing_batches.lines_by_document)
+
+    @cached_property
+    def payments(self) -> DataLoader[uuid.UUID, list[Payment]]:
+        return self._loader(invoicing_batches.payments_by_invoice)
+
+    @cached_property
+    def credit_notes(self) -> DataLoader[uuid.UUID, list[Invoice]]:
+        return self._loader(invoicing_batches.credit_notes_by_invoice)
+
+    @cached_property
+    def conversations(self) -> DataLoader[uuid.UUID, Conversation | None]:
+        return self._loader(messenger_batches.conversations_by_id)
+
+    @cached_property
+    def conversation_members(self) -> DataLoader[uuid.UUID, list[ConversationMember]]:
+        return self._loader(messenger_batches.members_by_conversation)
+
+    # Keyed by (conversation id, user id): the viewer's own membership and unread count.
+    @cached_property
+    def conversation_memberships(
+        self,
+    ) -> DataLoader[messenger_batches.MemberKey, ConversationMember | None]:
+        return self._loader(messenger_batches.memberships)
+
+    @cached_property
+    def unread_counts(self) -> DataLoader[messenger_batches.MemberKey, int]:
+        return self._loader(messenger_batches.unread_counts)
+
+    @cached_property
+    def last_messages(self) -> DataLoader[uuid.UUID, Message | None]:
+        return self._loader(messenger_batches.last_messages)
+
+    @cached_property
+    def message_attachments(self) -> DataLoader[uuid.UUID, list[StoredFile]]:
+        return self._loader(messenger_batches.attachments_by_message)
 
     def _loader(
         self, batch: Callable[[AsyncSession, Sequence[K]], Awaitable[list[V]]]
@@ -123,7 +147,9 @@ def fresh_loaders(db: Database, tenant: uuid.UUID | None) -> Loaders:
 
 
 class OperationLoaders(SchemaExtension):
-    """Installs fresh loaders at the start of each operation."""
+    """Installs fresh loaders at the start of each operation; queries and mutations run
+    every unit of work (root fields, dataloader batches) on one database connection.
+    Subscriptions do not: they would hold a connection for as long as they live."""
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context.context
@@ -132,3 +158,10 @@ class OperationLoaders(SchemaExtension):
             yield
         finally:
             _current.reset(token)
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+            yield
+            return
+        async with self.execution_context.context.db.one_connection():
+            yield

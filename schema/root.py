@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
+from graphql.execution import Executor
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -23,6 +25,7 @@ from strawberry.types import ExecutionContext
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
+from schema.execution import FastLeafExecution
 from schema.files.mutations import FilesMutation
 from schema.files.queries import FilesQuery
 from schema.geography.mutations import GeographyMutation
@@ -116,6 +119,7 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        execution_context_class=cast("type[Executor[Any]]", FastLeafExecution),
         extensions=[
             partial(MaxTokensLimiter, max_token_count=max_tokens),
             partial(AddValidationRules, list(limits)),

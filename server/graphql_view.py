@@ -117,9 +117,10 @@ class ComptoirGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError({"message": context.auth_error.message})
         return None
 
-    def encode_json(self, data: object) -> bytes:
-        """orjson: several times faster than json.dumps on large pages (UTF-8, unescaped)."""
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        """orjson: several times faster than json.dumps on large pages (UTF-8, unescaped).
+        Text, not bytes: websockets send what this returns, and must send text frames."""
+        return orjson.dumps(data).decode()
 
     async def get_root_value(self, request: Any) -> None:
         return None
