@@ -6,7 +6,9 @@ AsyncSession cannot serve them all.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextvars import ContextVar
 from functools import cached_property
@@ -45,9 +47,10 @@ class Loaders:
     """One DataLoader per batch function, each created on first use (an operation that
     touches two of them builds two)."""
 
-    def __init__(self, db: Database, tenant: uuid.UUID | None) -> None:
+    def __init__(self, db: Database, tenant: uuid.UUID | None, *, shared: bool = False) -> None:
         self._db = db
         self._tenant = tenant
+        self._shared = shared
 
     @cached_property
     def users(self) -> DataLoader[uuid.UUID, User | None]:
@@ -123,7 +126,15 @@ class Loaders:
             async with self._db.transaction(self._tenant) as session:
                 return await batch(session, keys)
 
-        return DataLoader(load_fn=load)
+        return _SharedDataLoader(load_fn=load) if self._shared else DataLoader(load_fn=load)
+
+
+class _SharedDataLoader(DataLoader[K, V]):
+    """Loads awaited by several operations (subscribers of one event): a subscriber that
+    goes away while waiting cancels its own wait, never the load the others wait for."""
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
 
 
 _current: ContextVar[Loaders | None] = ContextVar("comptoir_loaders", default=None)
@@ -142,6 +153,30 @@ def fresh_loaders(db: Database, tenant: uuid.UUID | None) -> Loaders:
     """Replace this operation's loaders: a subscription calls it before each event it yields,
     so a long-lived subscription never serves cached rows from an earlier event."""
     current = Loaders(db, tenant)
+    _current.set(current)
+    return current
+
+
+# Loaders of recent events, shared by every subscriber of this process that receives the
+# event: the sender of a message is read once per process, not once per subscriber.
+_by_event: OrderedDict[tuple[Database, uuid.UUID | None, str, int], Loaders] = OrderedDict()
+EVENTS_KEPT = 64
+
+
+def event_loaders(
+    db: Database, tenant: uuid.UUID | None, topic: str, event_id: int | None
+) -> Loaders:
+    """This subscriber's loaders for one event of a topic: shared with the other subscribers
+    of the event (rows of one event are the same for all; per-viewer loaders are keyed by
+    viewer); an event with no id (ephemeral) gets loaders of its own."""
+    if event_id is None:
+        return fresh_loaders(db, tenant)
+    key = (db, tenant, topic, event_id)
+    current = _by_event.get(key)
+    if current is None:
+        current = _by_event[key] = Loaders(db, tenant, shared=True)
+        while len(_by_event) > EVENTS_KEPT:
+            _by_event.popitem(last=False)
     _current.set(current)
     return current
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import ApiKey, ApiKeyKind, BrowserSession, Mode
+from models import ApiKey, ApiKeyKind, Mode
 from resolvers.errors import Forbidden, NotFound, Unauthenticated
 from resolvers.identity.actor import Actor, ActorKind, Credentials
 from resolvers.identity.memberships import find_organization
@@ -51,17 +51,13 @@ async def authenticate(
             revocable=True,
         )
     if credentials.session_cookie:
-        browser = await session.scalar(
-            select(BrowserSession).where(
-                BrowserSession.secret_hash == hash_secret(credentials.session_cookie)
-            )
+        return await _user_actor(
+            session,
+            None,
+            credentials.organization,
+            session_id=None,
+            cookie_hash=hash_secret(credentials.session_cookie),
         )
-        if browser is None or browser.revoked_at is not None or browser.expires_at <= now():
-            raise Unauthenticated("session expired")
-        organization = credentials.organization or (
-            str(browser.organization_id) if browser.organization_id else None
-        )
-        return await _user_actor(session, browser.user_id, organization, session_id=browser.id)
     return None
 
 
@@ -72,13 +68,23 @@ def _uuid_claim(value: object) -> uuid.UUID | None:
         raise Unauthenticated("invalid token") from exc
 
 
-# The whole user actor in one statement: revocation of the token's session family, the user,
-# the organization (named by id or slug, else the user's oldest membership), the membership
-# and its roles and permissions. Each part is a LEFT JOIN or a subquery, so what is missing
-# tells which error to raise.
-_USER_ACTOR = text(
-    """
-    SELECT u.id IS NOT NULL AND u.active AS user_ok,
+# The whole user actor in one statement: revocation of the token's session family, the user
+# (given, or the one of a browser session found by its cookie's hash), the organization (named
+# by id or slug, else the browser session's, else the user's oldest membership), the
+# membership and its roles and permissions. Each part is a LEFT JOIN or a subquery, so what
+# is missing tells which error to raise.
+_GIVEN_USER = """
+    SELECT CAST(:user_id AS uuid) AS id, CAST(NULL AS uuid) AS browser_id,
+           CAST(NULL AS uuid) AS browser_org, true AS live
+"""
+_COOKIE_USER = """
+    SELECT b.user_id AS id, b.id AS browser_id, b.organization_id AS browser_org,
+           b.revoked_at IS NULL AND b.expires_at > now() AS live
+    FROM browser_sessions b WHERE b.secret_hash = :cookie_hash
+"""
+_USER_ACTOR = """
+    SELECT arg.live, arg.browser_id, arg.browser_org,
+           u.id AS user_id, u.id IS NOT NULL AND u.active AS user_ok,
            EXISTS (SELECT 1 FROM refresh_tokens t
                    WHERE t.family_id = CAST(:family AS uuid) AND t.revoked_at IS NOT NULL)
              AS revoked,
@@ -91,17 +97,19 @@ _USER_ACTOR = text(
                  FROM membership_roles mr JOIN roles r ON r.id = mr.role_id,
                       unnest(r.permissions) AS p(permission)
                  WHERE mr.membership_id = m.id) AS permissions
-    FROM (SELECT CAST(:user_id AS uuid) AS id) AS arg
+    FROM ({arg}) AS arg
     LEFT JOIN users u ON u.id = arg.id
     LEFT JOIN organizations o ON CASE
         WHEN CAST(:org_id AS uuid) IS NOT NULL THEN o.id = CAST(:org_id AS uuid)
         WHEN CAST(:slug AS text) IS NOT NULL THEN o.slug = CAST(:slug AS text)
+        WHEN arg.browser_org IS NOT NULL THEN o.id = arg.browser_org
         ELSE o.id = (SELECT d.organization_id FROM memberships d WHERE d.user_id = arg.id
                      ORDER BY d.created_at, d.id LIMIT 1)
     END
     LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = o.id
-    """
-)
+"""
+_BY_USER = text(_USER_ACTOR.format(arg=_GIVEN_USER))
+_BY_COOKIE = text(_USER_ACTOR.format(arg=_COOKIE_USER))
 
 
 async def _user_actor(
@@ -113,10 +121,12 @@ async def _user_actor(
     kind: ActorKind = ActorKind.USER,
     api_key: ApiKey | None = None,
     revocable: bool = False,
+    cookie_hash: str | None = None,
 ) -> Actor:
     """One statement. `revocable`: the session id names a refresh-token family, and a
-    revoked family ends the access tokens issued from it."""
-    if user_id is None:
+    revoked family ends the access tokens issued from it. `cookie_hash`: the user is the one
+    of that browser session (which must be live), and so is the session id."""
+    if user_id is None and cookie_hash is None:
         raise Unauthenticated("user is unknown or inactive")
     org_id: uuid.UUID | None = None
     slug: str | None = None
@@ -125,22 +135,26 @@ async def _user_actor(
             org_id = uuid.UUID(organization_ref)
         except ValueError:
             slug = organization_ref
-    row = (
-        await session.execute(
-            _USER_ACTOR,
-            {
-                "family": session_id if revocable else None,
-                "user_id": user_id,
-                "org_id": org_id,
-                "slug": slug,
-            },
-        )
-    ).one()
+    parameters = {
+        "family": session_id if revocable else None,
+        "org_id": org_id,
+        "slug": slug,
+    }
+    if cookie_hash is None:
+        row = (await session.execute(_BY_USER, {**parameters, "user_id": user_id})).first()
+    else:
+        row = (
+            await session.execute(_BY_COOKIE, {**parameters, "cookie_hash": cookie_hash})
+        ).first()
+        if row is None or not row.live:
+            raise Unauthenticated("session expired")
+        session_id = row.browser_id
+    assert row is not None
     if row.revoked:
         raise Unauthenticated("session ended")
     if not row.user_ok:
         raise Unauthenticated("user is unknown or inactive")
-    if organization_ref and row.organization_id is None:
+    if (organization_ref or row.browser_org) and row.organization_id is None:
         raise NotFound("organization not found")
     if row.organization_id is not None and not row.member:
         raise Forbidden("not a member of this organization")
@@ -148,7 +162,7 @@ async def _user_actor(
     return Actor(
         kind=kind,
         mode=Mode(row.mode) if member else None,
-        user_id=user_id,
+        user_id=row.user_id,
         organization_id=row.organization_id,
         session_id=session_id,
         api_key_id=api_key.id if api_key else None,

@@ -9,7 +9,7 @@ from strawberry.extensions.validation_cache import _get_validate_cache as valida
 
 from schema.root import DOCUMENT_CACHE_SIZE
 from tests.conftest import App
-from tests.schema import codes, errors_of, execute, post, register
+from tests.schema import PASSWORD, codes, errors_of, execute, post, register
 
 PAGE = """
 query Page {
@@ -61,6 +61,25 @@ async def test_authentication_is_one_statement(app: App) -> None:
     data = await execute(app, "{ __typename }", token=token)
     assert data == {"__typename": "Query"}
     assert app.queries.count == 1, app.queries.statements
+
+
+async def test_a_cookie_session_is_one_statement_too(app: App) -> None:
+    await _owner(app, "cookie@costs.example")
+    login = await app.client.post(
+        "/graphql",
+        json={
+            "query": 'mutation { login(input: {email: "cookie@costs.example",'
+            f' password: "{PASSWORD}", sessionCookie: true}}) {{ user {{ email }} }} }}'
+        },
+    )
+    assert "comptoir_session=" in login.headers["set-cookie"]
+    app.queries.reset()
+    me = await app.client.post("/graphql", json={"query": "{ me { roles organization { id } } }"})
+    assert me.json()["data"]["me"]["roles"] == ["super_admin"]
+    assert me.json()["data"]["me"]["organization"]["id"]
+    auth, *rest = app.queries.statements
+    assert "browser_sessions" in auth and "memberships" in auth and "roles" in auth
+    assert not any("browser_sessions" in statement for statement in rest)
 
 
 async def test_a_revoked_session_stops_its_access_token_at_once(app: App) -> None:
