@@ -17,6 +17,7 @@ from graphql import (
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLSchema,
     is_leaf_type,
 )
 from graphql.pyutils import Path, Undefined
@@ -26,12 +27,18 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 # extensions (schema_converter.from_resolver): it only reads the attribute.
 _BASIC_RESOLVER = "_get_basic_result"
 
-_Plan = tuple[Any, GraphQLLeafType, bool] | None
+_Plan = tuple[str, GraphQLLeafType, bool] | None
 
 
 def _plan(field: GraphQLField) -> _Plan:
     resolve = field.resolve
     if resolve is None or getattr(resolve, "__name__", "") != _BASIC_RESOLVER or field.args:
+        return None
+    # What that resolver does: the configured default resolver on the Python attribute name.
+    definition = field.extensions.get("strawberry-definition")
+    if definition is None or definition.base_resolver is not None:
+        return None
+    if definition.default_resolver is not getattr:
         return None
     return_type = field.type
     non_null = isinstance(return_type, GraphQLNonNull)
@@ -39,14 +46,14 @@ def _plan(field: GraphQLField) -> _Plan:
     if not is_leaf_type(named):
         return None
     assert isinstance(named, GraphQLLeafType)
-    return resolve, named, non_null
+    return definition.python_name, named, non_null
 
 
-def _leaf_value(plan: tuple[Any, GraphQLLeafType, bool], source: Any) -> Any:
+def _leaf_value(plan: tuple[str, GraphQLLeafType, bool], source: Any) -> Any:
     """The completed value, or Undefined when the normal path must handle the field."""
-    resolve, leaf, non_null = plan
+    attribute, leaf, non_null = plan
     try:
-        result = resolve(source, None)
+        result = getattr(source, attribute)
         if result is None:
             return Undefined if non_null else None
         if isinstance(result, Exception):
@@ -55,6 +62,14 @@ def _leaf_value(plan: tuple[Any, GraphQLLeafType, bool], source: Any) -> Any:
     except Exception:
         return Undefined
     return Undefined if coerced is None else coerced
+
+
+def _plans(schema: GraphQLSchema) -> dict[tuple[str, str], _Plan]:
+    """Plans per (type, field) of a schema, kept on the schema object."""
+    plans: dict[tuple[str, str], _Plan] | None = schema.__dict__.get("_comptoir_leaf_plans")
+    if plans is None:
+        plans = schema.__dict__["_comptoir_leaf_plans"] = {}
+    return plans
 
 
 class FastLeafExecution(StrawberryGraphQLCoreExecutionContext):
@@ -68,9 +83,7 @@ class FastLeafExecution(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         node = field_details_list[0].node
         name = node.name.value
-        plans: dict[tuple[str, str], _Plan] = self.schema.__dict__.setdefault(
-            "_comptoir_leaf_plans", {}
-        )
+        plans = _plans(self.schema)
         key = (parent_type.name, name)
         try:
             plan = plans[key]

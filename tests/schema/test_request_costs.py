@@ -6,7 +6,9 @@ from typing import Any
 
 from sqlalchemy import event
 from strawberry.extensions.validation_cache import _get_validate_cache as validation_cache
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from schema.execution import FastLeafExecution
 from schema.root import DOCUMENT_CACHE_SIZE
 from tests.conftest import App
 from tests.schema import PASSWORD, codes, errors_of, execute, post, register
@@ -135,7 +137,7 @@ async def test_a_page_uses_one_connection_and_statements_constant_in_rows(app: A
 
 async def test_validation_is_cached_across_requests(app: App) -> None:
     token, _ = await _owner(app)
-    cache = validation_cache(DOCUMENT_CACHE_SIZE)
+    cache: Any = validation_cache(DOCUMENT_CACHE_SIZE)  # a functools.lru_cache wrapper
     await execute(app, PAGE, token=token)
     hits = cache.cache_info().hits
     await execute(app, PAGE, token=token)
@@ -192,3 +194,19 @@ async def test_prefetched_children_equal_the_dataloader_path(app: App) -> None:
         token=token,
     )
     assert one["invoice"] == loaded[0]
+
+
+async def test_the_leaf_fast_path_answers_byte_for_byte_as_graphql_core(app: App) -> None:
+    token, customer_id = await _owner(app)
+    await _invoices(app, token, customer_id, 3)
+    schema = app.asgi.state.schema
+    document = PAGE.replace("id number total", "id kind status number subtotal issueDate dueDate")
+    fast = (await post(app, document, token=token)).content
+    schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
+    try:
+        stock = (await post(app, document, token=token)).content
+    finally:
+        schema.execution_context_class = FastLeafExecution
+    assert b'"kind":"INVOICE"' in fast
+    assert b'"dueDate":null' in fast  # nulls take the fast path too
+    assert fast == stock
