@@ -57,7 +57,8 @@ async def _raw_page(connection: asyncpg.Connection, org: Any) -> int:
 
 
 async def main(runs: int) -> None:
-    async with bench_app_and_database() as (client, url):
+    async with bench_app_and_database() as bench:
+        client, url = bench.client, bench.url
         headers, graphql = await registered_user(client)
         customer = await graphql(
             "mutation C($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }",

@@ -11,6 +11,11 @@ A unit still commits or rolls back on its own (`session.commit()` releases its s
 nothing reaches the database until the request transaction commits. Since units take turns,
 a unit must not await work that opens another unit in another task (a dataloader): load first,
 then open the unit (the rule every resolver follows already).
+Within `Database.one_connection()` (a GraphQL query or mutation) every unit of work runs on
+one pooled connection, taken at the first unit and returned at the end: units started by
+concurrent resolvers (sibling dataloader batches) wait for each other instead of each
+taking a connection, so a request never holds more than one. A unit opened while the same
+task already holds that connection gets a connection of its own, as outside the scope.
 """
 
 from __future__ import annotations
@@ -69,10 +74,49 @@ _request: ContextVar[_RequestTransaction | None] = ContextVar(
 )
 
 
+class _SharedConnection:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.lock = asyncio.Lock()
+        self.connection: AsyncConnection | None = None
+        self.holder: asyncio.Task[object] | None = None
+
+
+_shared: ContextVar[_SharedConnection | None] = ContextVar("comptoir_connection", default=None)
+
+
 class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+    @asynccontextmanager
+    async def one_connection(self) -> AsyncIterator[None]:
+        """Units of work opened inside (and in tasks started inside) share one connection."""
+        shared = _SharedConnection(self)
+        token = _shared.set(shared)
+        try:
+            yield
+        finally:
+            _shared.reset(token)
+            if shared.connection is not None:
+                await shared.connection.close()
+
+    @asynccontextmanager
+    async def _shared_transaction(
+        self, shared: _SharedConnection, tenant: uuid.UUID | object | None
+    ) -> AsyncIterator[AsyncSession]:
+        async with shared.lock:
+            shared.holder = asyncio.current_task()
+            try:
+                if shared.connection is None or shared.connection.invalidated:
+                    shared.connection = await self.engine.connect()
+                async with self._sessions(bind=shared.connection) as session:
+                    session.info[TENANT_KEY] = tenant
+                    async with session.begin():
+                        yield session
+            finally:
+                shared.holder = None
 
     @asynccontextmanager
     async def transaction(
@@ -86,6 +130,11 @@ class Database:
         request = _request.get()
         if request is not None:
             async with request.unit(tenant) as session:
+                yield session
+            return
+        shared = _shared.get()
+        if shared is not None and shared.db is self and shared.holder is not asyncio.current_task():
+            async with self._shared_transaction(shared, tenant) as session:
                 yield session
             return
         async with self._sessions() as session:

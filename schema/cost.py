@@ -2,7 +2,7 @@
 
 `{ customers(first: 50) { edges { node { id name } } } }` costs 1 (customers) + 50 * (edges,
 node, id, name) = 201. A list field without `first`/`last` counts its default page size. The
-limit is checked with the other validation rules, before anything runs; a client sending
+limit is checked right after validation, before anything runs; a client sending
 `"extensions": {"cost": true}` gets `extensions.cost` back (requested and maximum).
 """
 
@@ -24,8 +24,6 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
     VariableNode,
     get_named_type,
 )
@@ -142,40 +140,38 @@ def query_cost(
 
 
 class QueryCostLimiter(SchemaExtension):
-    """Refuses operations costing more than `max_cost`, with the other validation rules."""
+    """Refuses operations costing more than `max_cost`, right after validation.
+
+    Not a validation rule: the cost depends on the variables (page sizes), while validation
+    results are cached per document. Place it after `ValidationCache` so it sees the (cached)
+    validation outcome and only prices valid documents."""
 
     def __init__(self, *, max_cost: int) -> None:
         self.max_cost = max_cost
         self.cost: int | None = None
 
-    def on_operation(self) -> Iterator[None]:
-        extension = self
+    def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-
-        class QueryCostRule(ValidationRule):
-            def __init__(self, validation: ValidationContext) -> None:
-                super().__init__(validation)
-                cost = query_cost(
-                    validation.schema,
-                    validation.document,
-                    context.operation_name,
-                    context.variables,
-                )
-                extension.cost = cost
-                if cost > extension.max_cost:
-                    validation.report_error(
-                        GraphQLError(
-                            f"The query costs {cost}, more than the maximum of "
-                            f"{extension.max_cost}: ask for fewer fields or smaller pages.",
-                            extensions={
-                                "code": "QUERY_TOO_COSTLY",
-                                "cost": cost,
-                                "maximumCost": extension.max_cost,
-                            },
-                        )
+        if context.graphql_document is not None and not context.pre_execution_errors:
+            cost = query_cost(
+                context.schema._schema,
+                context.graphql_document,
+                context.operation_name,
+                context.variables,
+            )
+            self.cost = cost
+            if cost > self.max_cost:
+                context.pre_execution_errors = [
+                    GraphQLError(
+                        f"The query costs {cost}, more than the maximum of "
+                        f"{self.max_cost}: ask for fewer fields or smaller pages.",
+                        extensions={
+                            "code": "QUERY_TOO_COSTLY",
+                            "cost": cost,
+                            "maximumCost": self.max_cost,
+                        },
                     )
-
-        context.validation_rules = (*context.validation_rules, QueryCostRule)
+                ]
         yield
 
     def get_results(self) -> dict[str, Any]:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
+from graphql.execution import Executor
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
     SchemaExtension,
+    ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -30,6 +35,7 @@ from schema.cost import QueryCostLimiter
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
+from schema.execution import FastLeafExecution
 from schema.files.mutations import FilesMutation
 from schema.files.queries import FilesQuery
 from schema.geography.mutations import GeographyMutation
@@ -100,6 +106,21 @@ Subscription = merge_types("Subscription", (MessengerSubscription,))
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
+class CachedParse(ParserCache):
+    """ParserCache, except that a document that fails to parse is left to Strawberry's own
+    parse step, which reports it as a GraphQL error (the stock extension lets it escape)."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        except GraphQLError:
+            context.graphql_document = None
+        yield
+
+
 class Schema(strawberry.Schema):
     """Strawberry logs every error with a traceback; expected ones (bad input, 404…) are not
     incidents. `schema.errors.ErrorCodes` already logged the unexpected ones, with their cause."""
@@ -108,6 +129,11 @@ class Schema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         return None
+
+
+# Distinct documents whose parse tree and validation result are kept (known documents and
+# front-end queries are few; an attacker's unique texts only evict each other).
+DOCUMENT_CACHE_SIZE = 512
 
 
 def build_schema(
@@ -119,10 +145,15 @@ def build_schema(
     introspection: bool = True,
     tracing: bool = False,
 ) -> strawberry.Schema:
+    # The limiter rules are classes built once: graphql-core's validation cache is keyed by
+    # the rule classes, so building them per request (as the stock extensions do) never hits.
+    limits = (depth_rule(max_depth, None), alias_rule(max_aliases))
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        partial(QueryDepthLimiter, max_depth=max_depth),
         partial(MaxTokensLimiter, max_token_count=max_tokens),
-        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+        partial(AddValidationRules, list(limits)),
+        partial(CachedParse, maxsize=DOCUMENT_CACHE_SIZE),
+        partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
+        # After the validation cache: the cost depends on the variables, so it is not cached.
         partial(QueryCostLimiter, max_cost=max_cost),
         OperationLoaders,
         ErrorCodes,
@@ -138,6 +169,7 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        execution_context_class=cast("type[Executor[Any]]", FastLeafExecution),
         extensions=extensions,
     )
 

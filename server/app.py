@@ -29,6 +29,7 @@ from server.cors import cors_middleware
 from server.database import create_engine, libpq_url
 from server.downloads import download_endpoint
 from server.graphql_view import GRAPHIQL_ASSETS, ComptoirGraphQL
+from server.heap import tune_garbage_collector
 from server.idempotency import DatabaseIdempotencyStore
 from server.limits import BodyLimit
 from server.logging import RequestIdMiddleware
@@ -140,6 +141,7 @@ def create_app(
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         worker: asyncio.Task[None] | None = None
         await events.start()
+        tune_garbage_collector()
         try:
             if worker_wanted:
                 from server.jobs import configure_jobs, create_job_app

@@ -27,5 +27,8 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
         async_url(url),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
+        # No round trip before every checkout: connections are recycled instead, and a
+        # connection the server dropped fails one statement, which invalidates the pool.
+        pool_pre_ping=False,
+        pool_recycle=settings.db_pool_recycle_seconds,
     )

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
@@ -321,6 +322,11 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         prefix = "Forbidden" if code == CLOSE_FORBIDDEN else "Unauthorized"
         with contextlib.suppress(RuntimeError):  # already closed by the client
             await websocket.close(code=code, reason=f"{prefix}: {reason}"[:120])
+
+    def encode_json(self, data: object) -> str:
+        """orjson: several times faster than json.dumps on large pages (UTF-8, unescaped).
+        Text, not bytes: websockets send what this returns, and must send text frames."""
+        return orjson.dumps(data).decode()
 
     async def get_root_value(self, request: Any) -> None:
         return None

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
     db_pool_size: int = 10
+    # Pooled connections older than this are replaced at checkout (no pre-ping per checkout).
+    db_pool_recycle_seconds: int = 1800
     idempotency_hours: int = 24
     # Uploads: the size limit in bytes and the accepted content types (a JSON list).
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES

@@ -5,17 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import ApiKey, ApiKeyKind, BrowserSession, RefreshToken, User
+from models import ApiKey, ApiKeyKind, Mode
 from resolvers.errors import Forbidden, NotFound, Unauthenticated
 from resolvers.identity.actor import Actor, ActorKind, Credentials
-from resolvers.identity.memberships import (
-    default_organization_id,
-    find_organization,
-    membership_grant,
-)
+from resolvers.identity.memberships import find_organization
 from resolvers.identity.secrets import (
     AuthConfig,
     decode_token,
@@ -46,28 +42,22 @@ async def authenticate(
         if "|" in token:
             return await _from_personal_token(session, token, credentials)
         claims = decode_token(config, token, "access")
-        session_id = _uuid_claim(claims.get("sid"))
-        if session_id is not None and await _family_revoked(session, session_id):
-            raise Unauthenticated("session ended")
         org_claim = claims.get("org")
         return await _user_actor(
             session,
             _uuid_claim(claims["sub"]),
             credentials.organization or (str(org_claim) if org_claim else None),
-            session_id=session_id,
+            session_id=_uuid_claim(claims.get("sid")),
+            revocable=True,
         )
     if credentials.session_cookie:
-        browser = await session.scalar(
-            select(BrowserSession).where(
-                BrowserSession.secret_hash == hash_secret(credentials.session_cookie)
-            )
+        return await _user_actor(
+            session,
+            None,
+            credentials.organization,
+            session_id=None,
+            cookie_hash=hash_secret(credentials.session_cookie),
         )
-        if browser is None or browser.revoked_at is not None or browser.expires_at <= now():
-            raise Unauthenticated("session expired")
-        organization = credentials.organization or (
-            str(browser.organization_id) if browser.organization_id else None
-        )
-        return await _user_actor(session, browser.user_id, organization, session_id=browser.id)
     return None
 
 
@@ -91,13 +81,48 @@ def _uuid_claim(value: object) -> uuid.UUID | None:
         raise Unauthenticated("invalid token") from exc
 
 
-async def _family_revoked(session: AsyncSession, family_id: uuid.UUID) -> bool:
-    revoked = await session.scalar(
-        select(RefreshToken.id)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_not(None))
-        .limit(1)
-    )
-    return revoked is not None
+# The whole user actor in one statement: revocation of the token's session family, the user
+# (given, or the one of a browser session found by its cookie's hash), the organization (named
+# by id or slug, else the browser session's, else the user's oldest membership), the
+# membership and its roles and permissions. Each part is a LEFT JOIN or a subquery, so what
+# is missing tells which error to raise.
+_GIVEN_USER = """
+    SELECT CAST(:user_id AS uuid) AS id, CAST(NULL AS uuid) AS browser_id,
+           CAST(NULL AS uuid) AS browser_org, true AS live
+"""
+_COOKIE_USER = """
+    SELECT b.user_id AS id, b.id AS browser_id, b.organization_id AS browser_org,
+           b.revoked_at IS NULL AND b.expires_at > now() AS live
+    FROM browser_sessions b WHERE b.secret_hash = :cookie_hash
+"""
+_USER_ACTOR = """
+    SELECT arg.live, arg.browser_id, arg.browser_org,
+           u.id AS user_id, u.id IS NOT NULL AND u.active AS user_ok,
+           EXISTS (SELECT 1 FROM refresh_tokens t
+                   WHERE t.family_id = CAST(:family AS uuid) AND t.revoked_at IS NOT NULL)
+             AS revoked,
+           o.id AS organization_id,
+           CAST(o.mode AS text) AS mode,
+           m.id IS NOT NULL AS member,
+           ARRAY(SELECT r.name FROM membership_roles mr JOIN roles r ON r.id = mr.role_id
+                 WHERE mr.membership_id = m.id ORDER BY r.name) AS roles,
+           ARRAY(SELECT DISTINCT p.permission
+                 FROM membership_roles mr JOIN roles r ON r.id = mr.role_id,
+                      unnest(r.permissions) AS p(permission)
+                 WHERE mr.membership_id = m.id) AS permissions
+    FROM ({arg}) AS arg
+    LEFT JOIN users u ON u.id = arg.id
+    LEFT JOIN organizations o ON CASE
+        WHEN CAST(:org_id AS uuid) IS NOT NULL THEN o.id = CAST(:org_id AS uuid)
+        WHEN CAST(:slug AS text) IS NOT NULL THEN o.slug = CAST(:slug AS text)
+        WHEN arg.browser_org IS NOT NULL THEN o.id = arg.browser_org
+        ELSE o.id = (SELECT d.organization_id FROM memberships d WHERE d.user_id = arg.id
+                     ORDER BY d.created_at, d.id LIMIT 1)
+    END
+    LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = o.id
+"""
+_BY_USER = text(_USER_ACTOR.format(arg=_GIVEN_USER))
+_BY_COOKIE = text(_USER_ACTOR.format(arg=_COOKIE_USER))
 
 
 async def _user_actor(
@@ -108,27 +133,54 @@ async def _user_actor(
     session_id: uuid.UUID | None,
     kind: ActorKind = ActorKind.USER,
     api_key: ApiKey | None = None,
+    revocable: bool = False,
+    cookie_hash: str | None = None,
 ) -> Actor:
-    user = await session.get(User, user_id) if user_id else None
-    if user is None or not user.active:
+    """One statement. `revocable`: the session id names a refresh-token family, and a
+    revoked family ends the access tokens issued from it. `cookie_hash`: the user is the one
+    of that browser session (which must be live), and so is the session id."""
+    if user_id is None and cookie_hash is None:
         raise Unauthenticated("user is unknown or inactive")
+    org_id: uuid.UUID | None = None
+    slug: str | None = None
     if organization_ref:
-        org = await find_organization(session, organization_ref)
-        org_id: uuid.UUID | None = org.id
+        try:
+            org_id = uuid.UUID(organization_ref)
+        except ValueError:
+            slug = organization_ref
+    parameters = {
+        "family": session_id if revocable else None,
+        "org_id": org_id,
+        "slug": slug,
+    }
+    if cookie_hash is None:
+        row = (await session.execute(_BY_USER, {**parameters, "user_id": user_id})).first()
     else:
-        org_id = await default_organization_id(session, user.id)
-    grant = await membership_grant(session, user.id, org_id) if org_id else None
-    if org_id is not None and grant is None:
+        row = (
+            await session.execute(_BY_COOKIE, {**parameters, "cookie_hash": cookie_hash})
+        ).first()
+        if row is None or not row.live:
+            raise Unauthenticated("session expired")
+        session_id = row.browser_id
+    assert row is not None
+    if row.revoked:
+        raise Unauthenticated("session ended")
+    if not row.user_ok:
+        raise Unauthenticated("user is unknown or inactive")
+    if (organization_ref or row.browser_org) and row.organization_id is None:
+        raise NotFound("organization not found")
+    if row.organization_id is not None and not row.member:
         raise Forbidden("not a member of this organization")
+    member = row.organization_id is not None
     return Actor(
         kind=kind,
-        mode=grant.mode if grant else None,
-        user_id=user.id,
-        organization_id=org_id,
+        mode=Mode(row.mode) if member else None,
+        user_id=row.user_id,
+        organization_id=row.organization_id,
         session_id=session_id,
         api_key_id=api_key.id if api_key else None,
-        roles=grant.roles if grant else (),
-        permissions=grant.permissions if grant else frozenset(),
+        roles=tuple(row.roles) if member else (),
+        permissions=frozenset(row.permissions) if member else frozenset(),
         abilities=frozenset(api_key.abilities) if api_key else frozenset(),
     )
 

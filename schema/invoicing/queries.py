@@ -15,7 +15,7 @@ from resolvers.pagination import SortOrder as SortOrderModel
 from schema.ids import parse_id
 from schema.invoicing.enums import DocumentKind, DocumentSortField, DocumentStatus, KindGuard
 from schema.invoicing.seller import SellerQuery
-from schema.invoicing.types import Invoice
+from schema.invoicing.types import Invoice, connection_nodes_for, documents_for
 from schema.pagination import Connection, SortOrder, page_request
 
 PageSize = Annotated[
@@ -77,7 +77,10 @@ class InvoicingQuery(SellerQuery):
                 DocumentSort(field=sort_by, order=sort_order),
                 page_request(first, after, offset),
             )
-        return Connection[Invoice].from_page(page, Invoice.from_model)
+            prefetched = await connection_nodes_for(info, session, page.items)
+        return Connection[Invoice].from_page(
+            page, lambda document: Invoice.from_model(document, prefetched)
+        )
 
     @strawberry.field(description="An invoice, credit note or quote of the organization.")
     async def invoice(
@@ -88,7 +91,8 @@ class InvoicingQuery(SellerQuery):
             found = await cases.get_document(
                 session, ctx.actor, parse_id(id, "invoice"), tuple(kind or ())
             )
-        return Invoice.from_model(found)
+            (document,) = await documents_for(info, session, [found])
+        return document
 
     @strawberry.field(
         description="Recurring templates whose next invoice falls within `days` (by date)."

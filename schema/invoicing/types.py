@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.scalars import JSON
 
+from models import Customer as CustomerModel
 from models import DocumentStatus as DocumentStatusModel
 from models import Invoice as InvoiceModel
 from models import InvoiceLine as InvoiceLineModel
 from models import Payment as PaymentModel
+from resolvers.customers import batches as customer_batches
 from resolvers.files.changes import file_changes
+from resolvers.invoicing import batches as invoicing_batches
 from resolvers.invoicing import files
 from resolvers.invoicing.money import TaxAmount as TaxAmountModel
 from schema.customers.types import Customer
 from schema.files.types import require_storage
 from schema.invoicing.enums import Cadence, DocumentKind, DocumentStatus, LineMode
-from schema.loaders import loaders
+from schema.loaders import Loaders, loaders
+from schema.lookahead import selected, selected_nodes
 from schema.scalars import Int64
+
+M = TypeVar("M")
+T = TypeVar("T")
 
 
 @strawberry.type(description="One line; money in minor units of the document's currency.")
@@ -167,34 +178,40 @@ class Invoice:
     corrects_key: strawberry.Private[uuid.UUID | None]
     quote_key: strawberry.Private[uuid.UUID | None]
     parent_key: strawberry.Private[uuid.UUID | None]
+    prefetched: strawberry.Private[Prefetched | None] = None
 
     @strawberry.field(description="Whether it is still a draft.")
     def is_draft(self) -> bool:
         return bool(self.status == DocumentStatusModel.DRAFT)
 
-    @strawberry.field
-    async def customer(self, info: strawberry.Info) -> Customer | None:
-        ctx = info.context
-        found = await loaders(ctx.db, ctx.tenant).customers.load(self.customer_key)
-        return Customer.from_model(found) if found else None
+    # The list children below are plain (not async) resolvers: prefetched by the root field
+    # (no task, no await per parent), or else an awaitable on the operation's dataloader.
 
-    @strawberry.field(description="Lines in position order.")
-    async def lines(self, info: strawberry.Info) -> list[InvoiceLine]:
-        ctx = info.context
-        found = await loaders(ctx.db, ctx.tenant).document_lines.load(self.key)
-        return [InvoiceLine.from_model(line) for line in found]
+    @strawberry.field(graphql_type=Customer | None)
+    def customer(self, info: strawberry.Info) -> Customer | Awaitable[Customer | None] | None:
+        if self.prefetched is not None and self.prefetched.customers is not None:
+            return self.prefetched.customers.get(self.customer_key)
+        return _customer(_loaders(info).customers.load(self.customer_key))
 
-    @strawberry.field(description="Payments, oldest first.")
-    async def payments(self, info: strawberry.Info) -> list[Payment]:
-        ctx = info.context
-        found = await loaders(ctx.db, ctx.tenant).payments.load(self.key)
-        return [Payment.from_model(payment) for payment in found]
+    @strawberry.field(description="Lines in position order.", graphql_type=list[InvoiceLine])
+    def lines(self, info: strawberry.Info) -> list[InvoiceLine] | Awaitable[list[InvoiceLine]]:
+        if self.prefetched is not None and self.prefetched.lines is not None:
+            return self.prefetched.lines.get(self.key, [])
+        return _converted(_loaders(info).document_lines.load(self.key), InvoiceLine.from_model)
 
-    @strawberry.field(description="Credit notes issued against this invoice.")
-    async def credit_notes(self, info: strawberry.Info) -> list[Invoice]:
-        ctx = info.context
-        found = await loaders(ctx.db, ctx.tenant).credit_notes.load(self.key)
-        return [Invoice.from_model(note) for note in found]
+    @strawberry.field(description="Payments, oldest first.", graphql_type=list[Payment])
+    def payments(self, info: strawberry.Info) -> list[Payment] | Awaitable[list[Payment]]:
+        if self.prefetched is not None and self.prefetched.payments is not None:
+            return self.prefetched.payments.get(self.key, [])
+        return _converted(_loaders(info).payments.load(self.key), Payment.from_model)
+
+    @strawberry.field(
+        description="Credit notes issued against this invoice.", graphql_type=list["Invoice"]
+    )
+    def credit_notes(self, info: strawberry.Info) -> list[Invoice] | Awaitable[list[Invoice]]:
+        if self.prefetched is not None and self.prefetched.credit_notes is not None:
+            return self.prefetched.credit_notes.get(self.key, [])
+        return _converted(_loaders(info).credit_notes.load(self.key), Invoice.from_model)
 
     @strawberry.field(description="Credit notes: the invoice this one corrects.")
     async def corrects(self, info: strawberry.Info) -> Invoice | None:
@@ -229,7 +246,7 @@ class Invoice:
         return RenderedFile.of(rendered) if rendered is not None else None
 
     @classmethod
-    def from_model(cls, document: InvoiceModel) -> Invoice:
+    def from_model(cls, document: InvoiceModel, prefetched: Prefetched | None = None) -> Invoice:
         recurring = document.recurrence is not None or document.recurring_stopped_at is not None
         return cls(
             id=strawberry.ID(str(document.id)),
@@ -278,7 +295,85 @@ class Invoice:
             corrects_key=document.corrects_id,
             quote_key=document.quote_id,
             parent_key=document.recurring_parent_id,
+            prefetched=prefetched,
         )
+
+
+@dataclass(frozen=True)
+class Prefetched:
+    """Children of a set of documents, read in the root field's transaction and converted
+    once each (a customer shared by many invoices is one object); None: not selected."""
+
+    customers: dict[uuid.UUID, Customer | None] | None = None
+    lines: dict[uuid.UUID, list[InvoiceLine]] | None = None
+    payments: dict[uuid.UUID, list[Payment]] | None = None
+    credit_notes: dict[uuid.UUID, list[Invoice]] | None = None
+
+    @classmethod
+    async def read(
+        cls, session: AsyncSession, documents: Sequence[InvoiceModel], wanted: frozenset[str]
+    ) -> Prefetched:
+        """One statement per selected child list, whatever the number of documents."""
+        ids = [document.id for document in documents]
+        customers = lines = payments = credit_notes = None
+        if "customer" in wanted and ids:
+            keys = list(dict.fromkeys(document.customer_id for document in documents))
+            found = await customer_batches.customers_by_id(session, keys)
+            customers = {
+                key: Customer.from_model(model) if model else None
+                for key, model in zip(keys, found, strict=True)
+            }
+        if "lines" in wanted and ids:
+            lines = await _children(
+                session, ids, invoicing_batches.lines_by_document, InvoiceLine.from_model
+            )
+        if "payments" in wanted and ids:
+            payments = await _children(
+                session, ids, invoicing_batches.payments_by_invoice, Payment.from_model
+            )
+        if "creditNotes" in wanted and ids:
+            credit_notes = await _children(
+                session, ids, invoicing_batches.credit_notes_by_invoice, Invoice.from_model
+            )
+        return cls(customers, lines, payments, credit_notes)
+
+
+async def _children(
+    session: AsyncSession,
+    ids: list[uuid.UUID],
+    batch: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[list[list[M]]]],
+    convert: Callable[[M], T],
+) -> dict[uuid.UUID, list[T]]:
+    found = await batch(session, ids)
+    return {key: [convert(m) for m in models] for key, models in zip(ids, found, strict=True)}
+
+
+async def documents_for(
+    info: strawberry.Info, session: AsyncSession, documents: Sequence[InvoiceModel]
+) -> list[Invoice]:
+    """Documents returned by the current field, with the children it selects prefetched."""
+    prefetched = await Prefetched.read(session, documents, selected(info))
+    return [Invoice.from_model(document, prefetched) for document in documents]
+
+
+async def connection_nodes_for(
+    info: strawberry.Info, session: AsyncSession, documents: Sequence[InvoiceModel]
+) -> Prefetched:
+    """What the nodes of the connection the current field returns select, prefetched."""
+    return await Prefetched.read(session, documents, selected_nodes(info))
+
+
+def _loaders(info: strawberry.Info) -> Loaders:
+    return loaders(info.context.db, info.context.tenant)
+
+
+async def _converted(found: Awaitable[list[M]], convert: Callable[[M], T]) -> list[T]:
+    return [convert(model) for model in await found]
+
+
+async def _customer(found: Awaitable[CustomerModel | None]) -> Customer | None:
+    model = await found
+    return Customer.from_model(model) if model else None
 
 
 def _tax(amount: TaxAmountModel) -> TaxAmount:

@@ -3,7 +3,8 @@
 Each subscription checks access once, when it starts (members only: NOT_FOUND otherwise), then
 streams its topic from the process's `EventSource`: with `after` (a cursor it was given), it
 first replays what it missed, then continues live, each event once and in order. Every event
-gets fresh dataloaders and short sessions of its own: nothing is held per connection.
+gets dataloaders (shared by the subscribers of this process that receive it) and short
+sessions of its own: nothing is held per connection.
 A member removed from the conversation stops receiving its events.
 """
 
@@ -28,7 +29,7 @@ from schema.context import Context
 from schema.events import TopicEvent, cursor_of, parse_cursor
 from schema.identity.types import User
 from schema.ids import parse_id
-from schema.loaders import fresh_loaders, loaders
+from schema.loaders import event_loaders, fresh_loaders, loaders
 from schema.messenger.types import Conversation, Message, viewer_of
 from schema.notifications.types import Notification
 
@@ -123,7 +124,7 @@ async def _conversation_stream(
     stream = ctx.events.stream(conversation_topic(key), ctx.tenant, cursor)
     async with aclosing(stream):  # type: ignore[type-var]
         async for event in stream:
-            fresh_loaders(ctx.db, ctx.tenant)
+            event_loaders(ctx.db, ctx.tenant, event.topic, event.id)
             yield event, viewer
 
 

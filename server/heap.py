@@ -1,0 +1,21 @@
+"""Process-wide tuning applied once the server has started.
+
+The start-up heap (modules, the schema, SQLAlchemy mappers: hundreds of thousands of objects)
+never becomes garbage, yet every full collection walks it. `gc.freeze()` moves it out of the
+collector's sight, and a larger first-generation threshold makes collections rarer: a GraphQL
+page allocates tens of thousands of short-lived containers, which reference counting frees.
+"""
+
+from __future__ import annotations
+
+import gc
+
+# Allocations (minus deallocations) of container objects between two young collections.
+YOUNG_THRESHOLD = 50_000
+
+
+def tune_garbage_collector() -> None:
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
