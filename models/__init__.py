@@ -1,6 +1,16 @@
 """ORM classes, one module per domain. Importing this package registers them all."""
 
 from models.accounting import Account, AccountType, JournalLine, JournalSource, JournalTransaction
+from models.agreements import (
+    Agreement,
+    AgreementRenewal,
+    AgreementStatus,
+    AgreementTerms,
+    AgreementType,
+    DeliveryType,
+    PaymentType,
+    TermsKind,
+)
 from models.audit import AuditEntry
 from models.base import Base
 from models.catalog import CatalogCategory, CatalogItem, CatalogItemStatus
@@ -50,6 +60,11 @@ __all__ = [
     "UNSCOPED",
     "Account",
     "AccountType",
+    "Agreement",
+    "AgreementRenewal",
+    "AgreementStatus",
+    "AgreementTerms",
+    "AgreementType",
     "ApiKey",
     "ApiKeyKind",
     "AuditEntry",
@@ -65,6 +80,7 @@ __all__ = [
     "Country",
     "Customer",
     "CustomerStatus",
+    "DeliveryType",
     "DocumentKind",
     "DocumentStatus",
     "EInvoiceFormat",
@@ -93,6 +109,7 @@ __all__ = [
     "PartyKind",
     "PartyStatus",
     "Payment",
+    "PaymentType",
     "PersistedDocument",
     "PositionMode",
     "RefreshToken",
@@ -106,6 +123,7 @@ __all__ = [
     "StoredFile",
     "TenancyError",
     "TenantMixin",
+    "TermsKind",
     "User",
     "Warehouse",
 ]

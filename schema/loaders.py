@@ -21,6 +21,8 @@ from strawberry.types.graphql import OperationType
 
 from models import (
     Account,
+    AgreementRenewal,
+    AgreementTerms,
     CatalogCategory,
     CatalogItem,
     Conversation,
@@ -31,6 +33,7 @@ from models import (
     InvoiceLine,
     JournalLine,
     Message,
+    Party,
     Payment,
     Role,
     SalesOrderLine,
@@ -39,6 +42,7 @@ from models import (
     Warehouse,
 )
 from resolvers.accounting import batches as accounting_batches
+from resolvers.agreements import batches as agreement_batches
 from resolvers.catalog import batches as catalog_batches
 from resolvers.customers import batches as customer_batches
 from resolvers.geography import batches as geography_batches
@@ -101,6 +105,18 @@ class Loaders:
     @cached_property
     def credit_notes(self) -> DataLoader[uuid.UUID, list[Invoice]]:
         return self._loader(invoicing_batches.credit_notes_by_invoice)
+
+    @cached_property
+    def parties(self) -> DataLoader[uuid.UUID, Party | None]:
+        return self._loader(agreement_batches.parties_by_id)
+
+    @cached_property
+    def agreement_terms(self) -> DataLoader[agreement_batches.TermsKey, list[AgreementTerms]]:
+        return self._loader(agreement_batches.terms_history)
+
+    @cached_property
+    def agreement_renewals(self) -> DataLoader[uuid.UUID, list[AgreementRenewal]]:
+        return self._loader(agreement_batches.renewals_by_agreement)
 
     @cached_property
     def conversations(self) -> DataLoader[uuid.UUID, Conversation | None]:

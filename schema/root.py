@@ -26,6 +26,8 @@ from strawberry.types import ExecutionContext
 
 from schema.accounting.mutations import AccountingMutation
 from schema.accounting.queries import AccountingQuery
+from schema.agreements.mutations import AgreementsMutation
+from schema.agreements.queries import AgreementsQuery
 from schema.audit.queries import AuditQuery
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
@@ -71,6 +73,7 @@ Query = merge_types(
         NotificationsQuery,
         InvoicingQuery,
         MessengerQuery,
+        AgreementsQuery,
         CatalogQuery,
         InventoryQuery,
         SalesQuery,
@@ -91,6 +94,7 @@ Mutation = merge_types(
         NotificationsMutation,
         InvoicingMutation,
         MessengerMutation,
+        AgreementsMutation,
         CatalogMutation,
         InventoryMutation,
         SalesMutation,

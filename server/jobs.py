@@ -16,6 +16,7 @@ from typing import Final
 import procrastinate
 from procrastinate.schema import SchemaManager
 
+from resolvers.agreements.renewals import run_renewals
 from resolvers.events import purge_events
 from resolvers.idempotency import purge_expired
 from resolvers.invoicing.recurrence import generate_due
@@ -30,12 +31,15 @@ __all__ = [
     "PURGE_EVENTS_TASK",
     "PURGE_IDEMPOTENCY_CRON",
     "PURGE_IDEMPOTENCY_TASK",
+    "RENEW_AGREEMENTS_CRON",
+    "RENEW_AGREEMENTS_TASK",
     "configure_jobs",
     "create_job_app",
     "generate_recurring_invoices",
     "procrastinate_schema_sql",
     "purge_idempotency_keys",
     "purge_old_events",
+    "renew_agreements",
     "run_worker",
 ]
 
@@ -49,6 +53,10 @@ GENERATE_RECURRING_TASK: Final = "generate_recurring_invoices"
 # Every 5 minutes: a child is issued within minutes of its day starting (UTC), and a worker
 # that was down catches up on its next run.
 GENERATE_RECURRING_CRON: Final = "*/5 * * * *"
+RENEW_AGREEMENTS_TASK: Final = "renew_agreements"
+# Hourly: agreements are renewed or expired within the hour their day starts (UTC), and a
+# worker that was down catches up on its next run.
+RENEW_AGREEMENTS_CRON: Final = "41 * * * *"
 # The subscription replay window: a client that comes back later than this starts over.
 EVENT_RETENTION: Final = timedelta(days=7)
 
@@ -97,6 +105,20 @@ async def generate_recurring_invoices(timestamp: int) -> int:
     return count
 
 
+async def renew_agreements(timestamp: int) -> dict[str, int]:
+    """Renew, expire and warn about agreements reaching their end (see resolvers.agreements)."""
+    run = await run_renewals(_db())
+    counts = {
+        "renewed": run.renewed,
+        "expired": run.expired,
+        "notified": run.notified,
+        "failed": run.failed,
+    }
+    if any(counts.values()):
+        log.info("agreement renewal run: %s", counts, extra={"slot": timestamp})
+    return counts
+
+
 def create_job_app(database_url: str) -> procrastinate.App:
     """A new app (its own connector and task registry) on the database of `database_url`.
 
@@ -111,6 +133,8 @@ def create_job_app(database_url: str) -> procrastinate.App:
     app.periodic(cron=PURGE_EVENTS_CRON)(purge_log)
     recurring = app.task(name=GENERATE_RECURRING_TASK)(generate_recurring_invoices)
     app.periodic(cron=GENERATE_RECURRING_CRON)(recurring)
+    renewals = app.task(name=RENEW_AGREEMENTS_TASK)(renew_agreements)
+    app.periodic(cron=RENEW_AGREEMENTS_CRON)(renewals)
     return app
 
 

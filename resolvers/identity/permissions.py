@@ -32,6 +32,7 @@ DEFAULT_ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "customers:*",
             "organization:*",
             "api_keys:*",
+            "contracts:*",
         ),
     ),
     "viewer": (
@@ -48,6 +49,7 @@ DEFAULT_ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "countries:read",
             "messenger:read",
             "customers:read",
+            "contracts:read",
         ),
     ),
 }

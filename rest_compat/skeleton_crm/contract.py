@@ -14,6 +14,7 @@ from rest_compat.engine.statuses import (
     snake_error_model,
 )
 from rest_compat.skeleton_crm.auth_routes import ROUTES as AUTH_ROUTES
+from rest_compat.skeleton_crm.contract_routes import ROUTES as CONTRACT_ROUTES
 from rest_compat.skeleton_crm.conversation_routes import ROUTES as CONVERSATION_ROUTES
 from rest_compat.skeleton_crm.countries_routes import ROUTES as COUNTRY_ROUTES
 from rest_compat.skeleton_crm.customer_routes import ROUTES as CUSTOMER_ROUTES
@@ -42,7 +43,8 @@ contract = Contract(
     + FILE_ROUTES
     + NOTIFICATION_ROUTES
     + CONVERSATION_ROUTES
-    + INVOICE_ROUTES,
+    + INVOICE_ROUTES
+    + CONTRACT_ROUTES,
     documents_dir=Path(__file__).with_name("graphql"),
     credentials=credentials,
     statuses=DEFAULT_STATUSES,

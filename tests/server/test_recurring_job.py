@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -12,15 +11,10 @@ import pytest
 from sqlalchemy import delete
 
 from models import Invoice, InvoiceLine, LineMode
-from server.jobs import (
-    GENERATE_RECURRING_CRON,
-    GENERATE_RECURRING_TASK,
-    configure_jobs,
-    create_job_app,
-    run_worker,
-)
+from server.jobs import GENERATE_RECURRING_CRON, GENERATE_RECURRING_TASK
 from tests.conftest import App
 from tests.schema import execute, register
+from tests.server.job_runs import run_task_once
 
 TEMPLATE = """
 mutation T($input: CreateDocumentInput!) {
@@ -53,14 +47,7 @@ async def test_the_worker_issues_due_children(app: App, database_url: str) -> No
         },
         token=token,
     )
-    configure_jobs(app.asgi.state.db)
-    try:
-        jobs = create_job_app(database_url)
-        async with jobs.open_async():
-            await jobs.tasks[GENERATE_RECURRING_TASK].defer_async(timestamp=0)
-            await asyncio.wait_for(run_worker(jobs, install_signal_handlers=False, wait=False), 60)
-    finally:
-        configure_jobs(None)
+    jobs = await run_task_once(app, database_url, GENERATE_RECURRING_TASK)
     children = (await execute(app, CHILDREN, token=token))["invoices"]["nodes"]
     assert [c["total"] for c in children] == [9900]
     assert children[0]["recurringParent"]["id"] == template["createInvoice"]["id"]
@@ -105,14 +92,7 @@ async def _template(app: App, token: str, customer_id: str, amount: int) -> str:
 
 
 async def _run_worker(app: App, database_url: str) -> None:
-    configure_jobs(app.asgi.state.db)
-    try:
-        jobs = create_job_app(database_url)
-        async with jobs.open_async():
-            await jobs.tasks[GENERATE_RECURRING_TASK].defer_async(timestamp=0)
-            await asyncio.wait_for(run_worker(jobs, install_signal_handlers=False, wait=False), 60)
-    finally:
-        configure_jobs(None)
+    await run_task_once(app, database_url, GENERATE_RECURRING_TASK)
 
 
 async def test_one_broken_template_blocks_no_other(

@@ -1,0 +1,1 @@
+"""Agreements (skeleton-crm's contracts) with parties: lifecycle, terms history, renewals."""

@@ -1,0 +1,1 @@
+"""Agreements (skeleton-crm's contracts) in GraphQL."""
