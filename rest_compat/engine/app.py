@@ -219,13 +219,11 @@ class ContractApp:
         self, route: Route, rest: RestRequest, context: Context, scope: str, key: str
     ) -> Response:
         assert self.idempotency is not None
-        try:
-            return await self._execute_claimed(route, rest, context, scope, key)
-        except Exception:
-            # Typically the database went away: nothing was committed, so a retry runs the
-            # request. Answer in the contract's format (the details go to the log only).
-            logger.exception("idempotent request failed; nothing of it was kept")
-            return self.error_for_code("INTERNAL_SERVER_ERROR", "Internal server error")
+        # Any exception (bad input found while mapping variables, the database going away)
+        # leaves the claim's transaction uncommitted, so nothing of the request is kept and a
+        # retry runs it; the endpoint answers it in the contract's format (a 4xx for bad
+        # input, its 500 otherwise).
+        return await self._execute_claimed(route, rest, context, scope, key)
 
     async def _execute_claimed(
         self, route: Route, rest: RestRequest, context: Context, scope: str, key: str

@@ -196,6 +196,20 @@ async def test_create_validates_in_the_contract_format_and_changes_nothing(app: 
     assert await count_customers(app) == 0
 
 
+async def test_bad_input_with_an_idempotency_key_is_refused_not_crashed(app: App) -> None:
+    """Bad input found while mapping a keyed POST is the contract's 400, and keeps no claim:
+    the corrected request with the same key then runs."""
+    org = await register_org(app, "owner@acme.com")
+    headers = {**bearer(org.token), "Idempotency-Key": "create-acme"}
+    refused = await app.client.post(CUSTOMERS, json={**ACME, "name": 5}, headers=headers)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"] == "validation_error"
+    assert await count_customers(app) == 0
+    created = await app.client.post(CUSTOMERS, json=ACME, headers=headers)
+    assert created.status_code == 201, created.text
+    assert await count_customers(app) == 1
+
+
 async def test_list_pages_sorts_and_searches(app: App) -> None:
     org = await register_org(app, "owner@acme.com")
     for name in ("Charlie", "alpha", "Bravo"):
