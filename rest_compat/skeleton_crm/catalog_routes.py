@@ -13,7 +13,15 @@ from pydantic import BaseModel, Field
 
 from rest_compat.engine import Inputs, Route
 from rest_compat.engine.models import ContractModel
-from rest_compat.engine.values import MinorUnits, NonBlankText, Number, Text, choice, id_of
+from rest_compat.engine.values import (
+    MinorUnits,
+    NonBlankText,
+    Number,
+    Text,
+    choice,
+    id_of,
+    json_number,
+)
 from rest_compat.skeleton_crm.paging import Page, PageQuery, page_of
 
 ITEM_STATUSES = {"active": "ACTIVE", "inactive": "INACTIVE"}
@@ -48,7 +56,7 @@ class CatalogItem(BaseModel):
     unit_price: int
     currency: str
     unit_cost: int | None
-    vat_rate: str
+    vat_rate: int | float
     status: str
     created_at: str
     updated_at: str
@@ -64,7 +72,7 @@ def catalog_item(node: dict[str, Any]) -> dict[str, Any]:
         "unit_price": node["unitPrice"],
         "currency": node["currency"],
         "unit_cost": node["unitCost"],
-        "vat_rate": node["vatRate"],
+        "vat_rate": json_number(node["vatRate"]),
         "status": node["status"].lower(),
         "created_at": node["createdAt"],
         "updated_at": node["updatedAt"],

@@ -138,7 +138,7 @@ class OrderLine(BaseModel):
     quantity: int | float
     unit_price: int
     currency: str
-    vat_rate: str
+    vat_rate: int | float
     total: int
     shipped_quantity: int | float
 
@@ -175,7 +175,7 @@ def _line(node: dict[str, Any], currency: str) -> dict[str, Any]:
         "quantity": json_number(node["quantity"]),
         "unit_price": node["unitPrice"],
         "currency": currency,
-        "vat_rate": node["vatRate"],
+        "vat_rate": json_number(node["vatRate"]),
         "total": node["net"],
         "shipped_quantity": json_number(node["shippedQuantity"]),
     }
