@@ -66,7 +66,7 @@ class ShippingAddressBody(ContractModel):
 
 
 class OrderLineBody(ContractModel):
-    item_id: id_of("item") | None = Field(  # type: ignore[valid-type]
+    item_id: id_of("catalog item") | None = Field(  # type: ignore[valid-type]
         default=None, description="A catalog item: description, price and VAT default to it"
     )
     description: Text | None = None

@@ -28,7 +28,7 @@ class WarehouseBody(ContractModel):
 
 class StockQuery(PageQuery):
     warehouse_id: id_of("warehouse") | None = None  # type: ignore[valid-type]
-    item_id: id_of("item") | None = None  # type: ignore[valid-type]
+    item_id: id_of("catalog item") | None = None  # type: ignore[valid-type]
 
 
 class AdjustBody(ContractModel):
@@ -37,7 +37,7 @@ class AdjustBody(ContractModel):
 
 
 class TransferBody(ContractModel):
-    item_id: id_of("item")  # type: ignore[valid-type]
+    item_id: id_of("catalog item")  # type: ignore[valid-type]
     from_warehouse_id: id_of("warehouse")  # type: ignore[valid-type]
     to_warehouse_id: id_of("warehouse")  # type: ignore[valid-type]
     quantity: Number = Field(gt=0)
