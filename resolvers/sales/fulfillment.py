@@ -44,7 +44,7 @@ from resolvers.inventory.stock import Mover, StockKey, lock_levels, move, quanti
 from resolvers.invoicing import drafts
 from resolvers.invoicing.inputs import DocumentPatch, LineInput
 from resolvers.invoicing.lifecycle import issue
-from resolvers.invoicing.money import line_net
+from resolvers.invoicing.money import line_net, within
 from resolvers.sales.access import ORDERS, WRITE, require
 from resolvers.sales.inputs import Shipment
 from resolvers.sales.orders import order_for_update, order_lines
@@ -282,6 +282,11 @@ async def _post_cost_of_goods(
         cost = line_net(entry.quantity, entry.unit_cost)
         amounts[entry.currency] = amounts.get(entry.currency, 0) + cost
     for currency, amount in sorted(amounts.items()):
+        if not within(amount):  # absurd unit costs: refused rather than overflowing the books
+            raise BadUserInput(
+                "the cost of goods of this shipment is too large to post",
+                fields={"shipments": "cost of goods beyond the ledger's bounds"},
+            )
         await post_cost_of_goods(
             session,
             actor,

@@ -7,7 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import App
-from tests.schema.test_sales_graphql import ADJUST, CONFIRM, FULFILL, SHIP, TRANSFER, shop
+from tests.schema.test_sales_graphql import (
+    ADJUST,
+    CONFIRM,
+    CREATE_ITEM,
+    FULFILL,
+    SET_STATUS,
+    SHIP,
+    TRANSFER,
+    shop,
+)
 
 JOURNAL = """
 query J {
@@ -120,3 +129,44 @@ async def test_a_refused_shipment_posts_and_audits_nothing(app: App) -> None:
     assert (await s.run(JOURNAL))["journalTransactions"]["nodes"] == []
     entries = (await s.run(AUDIT, {"action": "sales_order.fulfilled"}))["auditEntries"]["nodes"]
     assert entries == []
+
+
+async def test_a_cost_beyond_the_ledger_bounds_is_refused_and_nothing_moves(app: App) -> None:
+    s = await shop(app)
+    item = (
+        await s.run(
+            CREATE_ITEM,
+            {
+                "input": {
+                    "sku": "GOLD",
+                    "name": "Gold bar",
+                    "unitPrice": 1,
+                    "currency": "USD",
+                    "unitCost": 10**13,
+                }
+            },
+        )
+    )["createCatalogItem"]
+    await s.run(ADJUST, {"item": item["id"], "warehouse": s.main, "q": "1000", "reason": "in"})
+    order = await s.order([{"itemId": item["id"], "quantity": "1000"}], warehouseId=s.main)
+    await s.run(CONFIRM, {"id": order["id"]})
+    assert await s.fails(FULFILL, {"id": order["id"]}) == ["BAD_USER_INPUT"]
+    assert await s.level(item, s.main) == ("1000", "1000")
+    assert (await s.run(JOURNAL))["journalTransactions"]["nodes"] == []
+
+
+async def test_skeleton_shipping_and_cancelling_are_audited(app: App) -> None:
+    s = await shop(app)
+    await s.run(ADJUST, {"item": s.hammer["id"], "warehouse": s.main, "q": "5", "reason": "in"})
+    shipped = await s.order([{"itemId": s.hammer["id"], "quantity": "2"}], warehouseId=s.main)
+    cancelled = await s.order([{"itemId": s.hammer["id"], "quantity": "1"}], warehouseId=s.main)
+    for order_id, status in ((shipped["id"], "CONFIRMED"), (shipped["id"], "SHIPPED")):
+        await s.run(SET_STATUS, {"id": order_id, "status": status})
+    await s.run(SET_STATUS, {"id": cancelled["id"], "status": "CONFIRMED"})
+    await s.run(SET_STATUS, {"id": cancelled["id"], "status": "CANCELLED"})
+    entries = (await s.run(AUDIT, {}))["auditEntries"]["nodes"]
+    orders = [(e["action"], e["subjectId"]) for e in entries if e["subjectType"] == "sales_order"]
+    assert sorted(orders) == sorted(
+        [("sales_order.shipped", shipped["id"]), ("sales_order.cancelled", cancelled["id"])]
+    )
+    assert await _cogs(s.run) == [(4000, [("5000", 4000, 0), ("1200", 0, 4000)])]
