@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import CatalogItem, MovementKind, StockLevel, StockMovement, Warehouse
 from models.base import new_id
+from resolvers.audit.trail import record
 from resolvers.errors import Conflict, NotFound
 from resolvers.identity.actor import Actor
 from resolvers.pagination import Page, PageRequest, paginate
@@ -258,6 +259,20 @@ async def adjust_stock(
     level = (await lock_levels(session, [key], create=True))[key]
     move(session, Mover.of(actor), level, MovementKind.ADJUSTMENT, on_hand=amount, reason=why)
     await session.flush()
+    await record(
+        session,
+        actor,
+        "stock.adjusted",
+        "stock_level",
+        level.id,
+        organization_id=level.organization_id,
+        details={
+            "item_id": str(item_id),
+            "warehouse_id": str(warehouse_id),
+            "quantity": str(amount),
+            "reason": why,
+        },
+    )
     return level
 
 
@@ -336,6 +351,21 @@ async def transfer_stock(
         transfer_id=transfer_id,
     )
     await session.flush()
+    await record(
+        session,
+        actor,
+        "stock.transferred",
+        "stock_transfer",
+        transfer_id,
+        organization_id=source.organization_id,
+        details={
+            "item_id": str(item_id),
+            "from_warehouse_id": str(from_warehouse_id),
+            "to_warehouse_id": str(to_warehouse_id),
+            "quantity": str(units),
+            "reason": why,
+        },
+    )
     return Transfer(transfer_id, source, target)
 
 

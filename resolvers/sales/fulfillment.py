@@ -35,6 +35,8 @@ from models import (
     SalesOrderStatus,
     Warehouse,
 )
+from resolvers.accounting.postings import post_cost_of_goods
+from resolvers.audit.trail import record
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.events import publish
 from resolvers.identity.actor import Actor
@@ -42,6 +44,7 @@ from resolvers.inventory.stock import Mover, StockKey, lock_levels, move, quanti
 from resolvers.invoicing import drafts
 from resolvers.invoicing.inputs import DocumentPatch, LineInput
 from resolvers.invoicing.lifecycle import issue
+from resolvers.invoicing.money import line_net, within
 from resolvers.sales.access import ORDERS, WRITE, require
 from resolvers.sales.inputs import Shipment
 from resolvers.sales.orders import order_for_update, order_lines
@@ -50,6 +53,7 @@ from resolvers.validation import FieldErrors
 S = SalesOrderStatus
 FULFILLED_EVENT: Final = "sales_order.fulfilled"
 PARTIAL_SHIP_EVENT: Final = "sales_order.partial_ship"
+SHIPPED_ACTION: Final = "sales_order.shipped"  # skeleton-crm's word for fulfilled
 # What each status may become through `set_status` (the skeleton-crm PATCH and GraphQL).
 TRANSITIONS: Final[dict[SalesOrderStatus, frozenset[SalesOrderStatus]]] = {
     S.DRAFT: frozenset({S.PENDING, S.CONFIRMED, S.CANCELLED}),
@@ -197,6 +201,7 @@ class ShippedLine:
     line: SalesOrderLine
     quantity: Decimal
     unit_cost: int | None  # the catalog item's, minor units; None: not a costed item
+    currency: str | None  # the catalog item's (its unit cost is in it)
 
 
 async def _ship(
@@ -243,47 +248,73 @@ async def _ship(
             order_id=order.id,
         )
         line.reserved_quantity -= from_reserved
-    await _post_cost_of_goods(session, order, await _costed(session, shipping))
+    await _post_cost_of_goods(session, actor, order, await _costed(session, shipping))
     complete = all(line.remaining <= 0 for line in lines)
     if complete:
         if order.status is S.CONFIRMED:
             order.status = final
         order.shipped_at = _now()
     await session.flush()
-    await publish(
+    payload = _event_payload(order, lines, shipping)
+    kind = FULFILLED_EVENT if complete else PARTIAL_SHIP_EVENT
+    await publish(session, order_topic(order.id), kind, payload)
+    action = SHIPPED_ACTION if complete and final is S.SHIPPED else kind
+    await record(
         session,
-        order_topic(order.id),
-        FULFILLED_EVENT if complete else PARTIAL_SHIP_EVENT,
-        _event_payload(order, lines, shipping),
+        actor,
+        action,
+        "sales_order",
+        order.id,
+        organization_id=order.organization_id,
+        details={"order_number": order.order_number, "shipped": payload["shipped"]},
     )
 
 
 async def _post_cost_of_goods(
-    session: AsyncSession, order: SalesOrder, shipped: list[ShippedLine]
+    session: AsyncSession, actor: Actor | None, order: SalesOrder, shipped: list[ShippedLine]
 ) -> None:
-    """Cost of goods against inventory for what this shipment took out of stock.
-
-    TODO(books): call the journal (`resolvers.accounting.postings`) here, in this same
-    transaction, for each `ShippedLine` with a `unit_cost` (amount = quantity x unit cost,
-    rounded with `resolvers.invoicing.money.line_net`). The one call site for fulfill and ship.
-    """
-    del session, order, shipped
+    """Cost of goods against inventory for what this shipment took out of stock, in this
+    same transaction: one journal transaction per currency of the items' unit costs."""
+    amounts: dict[str, int] = {}
+    for entry in shipped:
+        if entry.unit_cost is None or entry.currency is None:
+            continue
+        cost = line_net(entry.quantity, entry.unit_cost)
+        amounts[entry.currency] = amounts.get(entry.currency, 0) + cost
+    for currency, amount in sorted(amounts.items()):
+        if not within(amount):  # absurd unit costs: refused rather than overflowing the books
+            raise BadUserInput(
+                "the cost of goods of this shipment is too large to post",
+                fields={"shipments": "cost of goods beyond the ledger's bounds"},
+            )
+        await post_cost_of_goods(
+            session,
+            actor,
+            amount=amount,
+            currency=currency,
+            source_id=order.id,
+            description=f"Cost of goods, order {order.order_number}",
+            organization_id=order.organization_id,
+        )
 
 
 async def _costed(
     session: AsyncSession, shipping: list[tuple[SalesOrderLine, Decimal]]
 ) -> list[ShippedLine]:
     item_ids = {line.item_id for line, _ in shipping if line.item_id is not None}
-    costs: dict[uuid.UUID, int | None] = {}
+    costs: dict[uuid.UUID, tuple[int | None, str]] = {}
     if item_ids:
         rows = await session.execute(
-            select(CatalogItem.id, CatalogItem.unit_cost).where(CatalogItem.id.in_(item_ids))
+            select(CatalogItem.id, CatalogItem.unit_cost, CatalogItem.currency).where(
+                CatalogItem.id.in_(item_ids)
+            )
         )
-        costs = {item_id: cost for item_id, cost in rows}
-    return [
-        ShippedLine(line, amount, costs.get(line.item_id) if line.item_id else None)
-        for line, amount in shipping
-    ]
+        costs = {item_id: (cost, currency) for item_id, cost, currency in rows}
+    shipped = []
+    for line, amount in shipping:
+        cost, currency = costs.get(line.item_id, (None, None)) if line.item_id else (None, None)
+        shipped.append(ShippedLine(line, amount, cost, currency))
+    return shipped
 
 
 def _event_payload(
@@ -385,6 +416,15 @@ async def _cancel(session: AsyncSession, actor: Actor | None, order: SalesOrder)
     order.status = S.CANCELLED
     order.cancelled_at = _now()
     await session.flush()
+    await record(
+        session,
+        actor,
+        "sales_order.cancelled",
+        "sales_order",
+        order.id,
+        organization_id=order.organization_id,
+        details={"order_number": order.order_number},
+    )
 
 
 async def invoice(

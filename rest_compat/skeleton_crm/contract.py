@@ -13,7 +13,9 @@ from rest_compat.engine.statuses import (
     snake_error_body,
     snake_error_model,
 )
+from rest_compat.skeleton_crm.accounting_routes import ROUTES as ACCOUNTING_ROUTES
 from rest_compat.skeleton_crm.auth_routes import ROUTES as AUTH_ROUTES
+from rest_compat.skeleton_crm.catalog_routes import ROUTES as CATALOG_ROUTES
 from rest_compat.skeleton_crm.contract_routes import ROUTES as CONTRACT_ROUTES
 from rest_compat.skeleton_crm.conversation_routes import ROUTES as CONVERSATION_ROUTES
 from rest_compat.skeleton_crm.countries_routes import ROUTES as COUNTRY_ROUTES
@@ -21,7 +23,9 @@ from rest_compat.skeleton_crm.customer_routes import ROUTES as CUSTOMER_ROUTES
 from rest_compat.skeleton_crm.file_routes import ROUTES as FILE_ROUTES
 from rest_compat.skeleton_crm.invoice_routes import ROUTES as INVOICE_ROUTES
 from rest_compat.skeleton_crm.notification_routes import ROUTES as NOTIFICATION_ROUTES
+from rest_compat.skeleton_crm.order_routes import ROUTES as ORDER_ROUTES
 from rest_compat.skeleton_crm.party_routes import ROUTES as PARTY_ROUTES
+from rest_compat.skeleton_crm.stock_routes import ROUTES as STOCK_ROUTES
 from rest_compat.skeleton_crm.user_routes import ROUTES as USER_ROUTES
 from schema.credentials import Credentials, bearer_token
 
@@ -44,7 +48,11 @@ contract = Contract(
     + NOTIFICATION_ROUTES
     + CONVERSATION_ROUTES
     + INVOICE_ROUTES
-    + CONTRACT_ROUTES,
+    + CONTRACT_ROUTES
+    + CATALOG_ROUTES
+    + STOCK_ROUTES
+    + ORDER_ROUTES
+    + ACCOUNTING_ROUTES,
     documents_dir=Path(__file__).with_name("graphql"),
     credentials=credentials,
     statuses=DEFAULT_STATUSES,
