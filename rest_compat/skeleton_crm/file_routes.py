@@ -69,12 +69,13 @@ def _list_variables(inputs: Inputs[None, FileQuery]) -> dict[str, Any]:
     return variables
 
 
-def _download(data: dict[str, Any], _: RestRequest) -> Response:
+def _download(data: dict[str, Any], request: RestRequest) -> Response:
     found = data["file"]
+    headers = download_headers(found["filename"], found["sha256"])
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers={"ETag": headers["ETag"]})
     return Response(
-        base64.b64decode(found["contentBase64"]),
-        media_type=found["contentType"],
-        headers=download_headers(found["filename"], found["sha256"]),
+        base64.b64decode(found["contentBase64"]), media_type=found["contentType"], headers=headers
     )
 
 
@@ -120,6 +121,7 @@ ROUTES = (
         variables=id_from_path,
         present=_download,
         response_media_type="application/octet-stream",
+        etag=True,
         summary="Download a file's bytes (files:read), as an attachment",
         error_statuses=(401, 403, 404),
     ),
