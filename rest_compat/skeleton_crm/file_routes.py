@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from rest_compat.engine import Inputs, RestRequest, Route, id_from_path
+from rest_compat.engine import Inputs, RestRequest, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import Text, Upload, choice
 from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
@@ -109,7 +109,7 @@ ROUTES = (
         "DELETE",
         "/api/v1/files/{id}",
         "SkeletonDeleteFile",
-        variables=id_from_path,
+        to_variables=path_variables,
         status=204,
         summary="Delete a file and its content (files:delete)",
         error_statuses=(401, 403, 404),
@@ -118,7 +118,7 @@ ROUTES = (
         "GET",
         "/api/v1/files/{id}/download",
         "SkeletonDownloadFile",
-        variables=id_from_path,
+        to_variables=path_variables,
         present=_download,
         response_media_type="application/octet-stream",
         etag=True,
