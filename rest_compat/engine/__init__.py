@@ -9,6 +9,7 @@ from rest_compat.engine.contract import (
     RestRequest,
     Route,
     id_from_path,
+    path_variables,
 )
 from rest_compat.engine.idempotency import IdempotencyStore
 
@@ -22,4 +23,5 @@ __all__ = [
     "RestRequest",
     "Route",
     "id_from_path",
+    "path_variables",
 ]

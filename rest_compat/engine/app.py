@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -55,6 +56,7 @@ class JSONBody(Response):
         return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+_GRAPHQL_VARIABLE = re.compile(r"Variable '\$\w+'")
 _HTTP_ERRORS = {
     404: ("NOT_FOUND", "Not found"),
     405: ("METHOD_NOT_ALLOWED", "Method not allowed"),
@@ -317,7 +319,7 @@ class ContractApp:
             extensions = first.extensions or {}
             code = str(extensions.get("code", "INTERNAL_SERVER_ERROR"))
             message = first.message
-            if code == "GRAPHQL_VALIDATION_FAILED" or "$" in message:
+            if code == "GRAPHQL_VALIDATION_FAILED" or _GRAPHQL_VARIABLE.search(message):
                 # A variable the document refused: never show GraphQL's names to the client.
                 logger.warning("%s: %s refused: %s", self.contract.name, route.operation, message)
                 code, message = "BAD_USER_INPUT", self.contract.invalid_message

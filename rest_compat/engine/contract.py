@@ -98,6 +98,12 @@ def id_from_path(request: RestRequest) -> dict[str, Any]:
     return {"id": request.path_params["id"]}
 
 
+def path_variables(inputs: Inputs[Any, Any]) -> dict[str, Any]:
+    """A declared route's variables are its path parameters (`{id}` -> `$id`): item routes
+    and actions without a body need nothing else."""
+    return dict(inputs.path)
+
+
 def _no_variables(_: RestRequest) -> dict[str, Any]:
     return {}
 

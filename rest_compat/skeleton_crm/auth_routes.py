@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rest_compat.engine import Inputs, RestRequest, Route
+from rest_compat.engine import Inputs, RestRequest, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import Text
 
@@ -148,6 +148,7 @@ ROUTES = (
         "POST",
         "/api/v1/auth/logout",
         "SkeletonLogout",
+        to_variables=path_variables,
         present=lambda data, _: None,
         status=204,
         summary="Log out (ends the session of the access token)",
@@ -157,6 +158,7 @@ ROUTES = (
         "GET",
         "/api/v1/auth/me",
         "SkeletonMe",
+        to_variables=path_variables,
         present=_me,
         response=Me,
         summary="The current user",

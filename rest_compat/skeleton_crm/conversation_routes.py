@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse, Response
 
-from rest_compat.engine import Inputs, RestRequest, Route, id_from_path
+from rest_compat.engine import Inputs, RestRequest, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import Boolean, QueryBoolean, Text, choice, list_of_ids
 from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
@@ -211,7 +211,7 @@ ROUTES: tuple[Route, ...] = (
         "GET",
         ITEM,
         "SkeletonGetConversation",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=Conversation,
         present=_present("conversation"),
         summary="Get a conversation (messenger:read; members only, 404 otherwise)",

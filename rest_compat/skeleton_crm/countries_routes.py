@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field
 
-from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine import Inputs, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import QueryBoolean, Text, choice, refuse
 from rest_compat.skeleton_crm.paging import SortOrder
@@ -142,7 +142,7 @@ ROUTES = (
         "GET",
         "/api/v1/countries/{id}",
         "SkeletonGetCountry",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=Country,
         present=_one("country"),
         summary="Get a country (countries:read)",
@@ -177,7 +177,7 @@ ROUTES = (
         "PATCH",
         "/api/v1/countries/{id}/activate",
         "SkeletonActivateCountry",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=Country,
         present=_one("activateCountry"),
         summary="Activate a country (countries:write); 409 if already active",
@@ -187,7 +187,7 @@ ROUTES = (
         "PATCH",
         "/api/v1/countries/{id}/deactivate",
         "SkeletonDeactivateCountry",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=Country,
         present=_one("deactivateCountry"),
         summary="Deactivate a country (countries:write); 409 if already inactive",

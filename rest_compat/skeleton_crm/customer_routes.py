@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine import Inputs, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import (
     Boolean,
@@ -286,7 +286,7 @@ ROUTES = (
         "GET",
         "/api/v1/customers/{id}",
         "SkeletonGetCustomer",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=Customer,
         present=lambda data, _: customer(data["customer"]),
         summary="Get a customer (customers:read)",

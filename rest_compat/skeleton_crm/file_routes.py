@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from rest_compat.engine import Inputs, RestRequest, Route, id_from_path
+from rest_compat.engine import Inputs, RestRequest, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import Text, Upload, choice
 from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
@@ -69,12 +69,13 @@ def _list_variables(inputs: Inputs[None, FileQuery]) -> dict[str, Any]:
     return variables
 
 
-def _download(data: dict[str, Any], _: RestRequest) -> Response:
+def _download(data: dict[str, Any], request: RestRequest) -> Response:
     found = data["file"]
+    headers = download_headers(found["filename"], found["sha256"])
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers={"ETag": headers["ETag"]})
     return Response(
-        base64.b64decode(found["contentBase64"]),
-        media_type=found["contentType"],
-        headers=download_headers(found["filename"], found["sha256"]),
+        base64.b64decode(found["contentBase64"]), media_type=found["contentType"], headers=headers
     )
 
 
@@ -108,7 +109,7 @@ ROUTES = (
         "DELETE",
         "/api/v1/files/{id}",
         "SkeletonDeleteFile",
-        variables=id_from_path,
+        to_variables=path_variables,
         status=204,
         summary="Delete a file and its content (files:delete)",
         error_statuses=(401, 403, 404),
@@ -117,9 +118,10 @@ ROUTES = (
         "GET",
         "/api/v1/files/{id}/download",
         "SkeletonDownloadFile",
-        variables=id_from_path,
+        to_variables=path_variables,
         present=_download,
         response_media_type="application/octet-stream",
+        etag=True,
         summary="Download a file's bytes (files:read), as an attachment",
         error_statuses=(401, 403, 404),
     ),

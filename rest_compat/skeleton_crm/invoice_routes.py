@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine import Inputs, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import (
     Day,
@@ -266,7 +266,7 @@ ROUTES = (
         "GET",
         "/api/v1/invoices/{id}",
         "SkeletonGetInvoice",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=Invoice,
         present=lambda data, _: invoice(data["invoice"]),
         summary="Get an invoice with its lines and payments (invoices:read)",
@@ -293,7 +293,7 @@ ROUTES = (
         "POST",
         "/api/v1/invoices/{id}/send",
         "SkeletonSendInvoice",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=Invoice,
         present=lambda data, _: invoice(data["sendInvoice"]),
         summary="Send an invoice (invoices:write): a draft gets its number and becomes sent; "
@@ -323,7 +323,7 @@ ROUTES = (
         "POST",
         "/api/v1/invoices/{id}/cancel",
         "SkeletonCancelInvoice",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=Invoice,
         present=lambda data, _: invoice(data["cancelInvoice"]),
         summary="Cancel an invoice (invoices:write): a draft is voided, a sent or paid one is "

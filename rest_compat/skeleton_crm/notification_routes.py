@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from rest_compat.engine import Route, id_from_path
+from rest_compat.engine import Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import Boolean, QueryBoolean, Text
 from rest_compat.skeleton_crm.paging import Page, PageQuery, page_of
@@ -93,6 +93,7 @@ ROUTES = (
         "GET",
         "/api/v1/notifications/preferences",
         "SkeletonGetNotificationPreferences",
+        to_variables=path_variables,
         response=Preferences,
         present=lambda data, _: preferences(data["notificationPreferences"]),
         summary="The caller's notification preferences (defaults until changed)",
@@ -121,7 +122,7 @@ ROUTES = (
         "GET",
         "/api/v1/notifications/{id}",
         "SkeletonGetNotification",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=Notification,
         present=lambda data, _: notification(data["notification"]),
         summary="One of the caller's notifications (others: 404)",

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine import Inputs, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import Text, choice, lowered_choice
 from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
@@ -183,7 +183,7 @@ def routes(kind: Kind) -> tuple[Route, ...]:
             "PATCH",
             f"{item}/{action.lower()}",
             f"Skeleton{action}{kind.one}",
-            variables=id_from_path,
+            to_variables=path_variables,
             response=Party,
             present=_present("setPartyStatus"),
             summary=f"{action} a {one} (parties:write); {refused}",
@@ -226,7 +226,7 @@ def routes(kind: Kind) -> tuple[Route, ...]:
             "GET",
             item,
             f"SkeletonGet{kind.one}",
-            variables=id_from_path,
+            to_variables=path_variables,
             response=Party,
             present=_present("party"),
             summary=f"Get a {one} (parties:read)",

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine import Inputs, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import QueryBoolean, Text, choice, id_of
 from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
@@ -97,7 +97,7 @@ ROUTES = (
         "GET",
         "/api/v1/users/{id}",
         "SkeletonGetUser",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=User,
         present=lambda data, _: user(data["user"]),
         summary="Get a user of the organization (users:read)",
@@ -119,7 +119,7 @@ ROUTES = (
         "PATCH",
         "/api/v1/users/{id}/deactivate",
         "SkeletonDeactivateUser",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=User,
         present=lambda data, _: user(data["deactivateUser"]),
         summary="Deactivate a user (users:write); 409 if already inactive",
@@ -129,7 +129,7 @@ ROUTES = (
         "PATCH",
         "/api/v1/users/{id}/activate",
         "SkeletonActivateUser",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=User,
         present=lambda data, _: user(data["activateUser"]),
         summary="Reactivate a user (users:write); 409 if already active",
@@ -151,6 +151,7 @@ ROUTES = (
         "GET",
         "/api/v1/roles",
         "SkeletonListRoles",
+        to_variables=path_variables,
         response=Roles,
         present=lambda data, _: {"data": [role(node) for node in data["roles"]]},
         summary="List the roles of the organization (roles:read)",

@@ -23,6 +23,12 @@ def test_every_contract_document_is_valid_openapi() -> None:
         validate(openapi_document(contract))
 
 
+def test_every_skeleton_crm_route_is_declared() -> None:
+    assert all(route.declared for route in SKELETON.routes)
+    untyped = [r.operation for r in SKELETON.routes if r.response is None and r.status != 204]
+    assert untyped == ["SkeletonDownloadFile"]  # bytes, typed by its media type
+
+
 def test_declared_routes_have_typed_schemas() -> None:
     document = openapi_document(SKELETON)
     schemas = document["components"]["schemas"]

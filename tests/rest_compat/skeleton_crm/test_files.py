@@ -94,6 +94,11 @@ async def test_upload_list_download_and_delete(app: App) -> None:
     assert download.headers["content-disposition"].startswith('attachment; filename="report.pdf"')
     assert download.headers["x-content-type-options"] == "nosniff"
     assert download.headers["etag"] == f'"{hashlib.sha256(PDF).hexdigest()}"'
+    cached = await app.client.get(
+        f"{FILES}/{created['id']}/download",
+        headers={**bearer(org.token), "If-None-Match": download.headers["etag"]},
+    )
+    assert (cached.status_code, cached.content) == (304, b"")
 
     deleted = await app.client.delete(f"{FILES}/{created['id']}", headers=bearer(org.token))
     assert deleted.status_code == 204
