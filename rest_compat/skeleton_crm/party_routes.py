@@ -25,8 +25,8 @@ SORTS = {
 }
 STATUSES = ("active", "inactive", "blacklisted")
 COUNTRY = (
-    "The id of one of the organization's countries (GET /api/v1/countries?search=US gives "
-    "the id of the United States)"
+    "One of the organization's countries, by its ISO 3166-1 alpha-2 code (`US`) or its id "
+    "(GET /api/v1/countries); answered as the country's id"
 )
 
 
@@ -173,7 +173,7 @@ def routes(kind: Kind) -> tuple[Route, ...]:
         "address": {
             "street": "789 Industrial Rd",
             "city": "Chicago",
-            "country": "<the id of GET /api/v1/countries?search=US>",
+            "country": "US",
         },
     }
     if kind.has_position:
@@ -216,9 +216,9 @@ def routes(kind: Kind) -> tuple[Route, ...]:
             response=Party,
             present=_present("createParty"),
             status=201,
-            summary=f"Create a {one} (parties:write); address.country is the id of one of the "
-            "organization's countries (GET /api/v1/countries): the contract's example id "
-            "01972b15-8000-7000-8000-000000000001 is a placeholder",
+            summary=f"Create a {one} (parties:write); address.country is an ISO 3166-1 alpha-2 "
+            "code or the id of one of the organization's countries (GET /api/v1/countries): "
+            "the contract's example id 01972b15-8000-7000-8000-000000000001 is a placeholder",
             request_example=example,
             error_statuses=(400, 401, 403),
         ),

@@ -96,6 +96,21 @@ async def test_create_and_get(app: App, kind: str) -> None:
     assert await fetch(app, kind, org.token, created["id"]) == created
 
 
+@pytest.mark.parametrize("kind", KINDS)
+async def test_country_by_iso_code_like_customers(app: App, kind: str) -> None:
+    """`US` works as it does for customers, and is answered as the country's id."""
+    org, us = await owner_and_country(app)
+    created = await create(app, kind, org.token, body(kind, "us"))
+    assert created["address"]["country"] == us
+    unknown = await app.client.post(
+        f"/rest/skeleton-crm/api/v1/{kind}",
+        json=body(kind, "ZZ"),
+        headers={"Authorization": f"Bearer {org.token}"},
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["details"] == {"address.country": "unknown country"}
+
+
 async def test_kinds_do_not_mix(app: App) -> None:
     org, us = await owner_and_country(app)
     supplier = await create(app, "suppliers", org.token, body("suppliers", us))
