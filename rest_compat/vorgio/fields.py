@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -33,7 +33,7 @@ def _day(value: Any) -> date:
             parsed = adapter.validate_python(value)
         except ValidationError:
             continue
-        return parsed if type(parsed) is date else parsed.date()
+        return parsed.date() if isinstance(parsed, datetime) else parsed
     raise refuse("is not a valid date")
 
 
@@ -92,7 +92,8 @@ def _no_default(schema: dict[str, Any]) -> None:
 def not_null(**options: Any) -> Any:
     """`Field(default=None)` for a field that may be left out (a PATCH keeps it) but is never
     null: the default is not validated, and not documented."""
-    return Field(default=None, json_schema_extra=_no_default, **options)
+    options.setdefault("json_schema_extra", _no_default)
+    return Field(default=None, **options)
 
 
 def refuse_null(value: Any) -> Any:

@@ -48,7 +48,7 @@ CADENCES = (
 MODES = ("hourly", "fixed")
 MAX_DUE_OFFSET = 255  # the contract's bound (the domain allows more)
 WRONG_STATE = {"CONFLICT": 422}
-Cadence = one_of(*CADENCES, graphql=upper(*CADENCES))
+Cadence: Any = one_of(*CADENCES, graphql=upper(*CADENCES))
 # Domain error paths that the snake_case rule would not name as the contract does.
 ERROR_FIELDS = {
     "customerId": "client_id",
@@ -62,6 +62,9 @@ ERROR_FIELDS = {
     "recurrence": "every",
     "lines": "positions",
     "lines.{n}": "positions.{n}",
+    "lines.{n}.description": "positions.{n}.description",
+    "lines.{n}.hours": "positions.{n}.hours",
+    "lines.{n}.mode": "positions.{n}.mode",
     "lines.{n}.amount": "positions.{n}.amount_cents",
     "lines.{n}.unitPrice": "positions.{n}.amount_cents",
     "lines.{n}.quantity": "positions.{n}.hours",
@@ -134,7 +137,7 @@ class InvoiceBody(ContractModel):
         description="On create: true keeps a draft, absent or false issues now. On PATCH: "
         "false issues the draft.",
     )
-    every: Cadence | None = Field(  # type: ignore[valid-type]
+    every: Cadence | None = Field(
         default=None, description="Makes a recurring template (issued at once)"
     )
     next_invoice_at: Date | None = Field(default=None, validate_default=True)
@@ -143,7 +146,7 @@ class InvoiceBody(ContractModel):
     description: Text | None = None
     note: Text | None = Field(default=None, serialization_alias="notes")
     metadata: JSONObject | None = None
-    positions: list[PositionBody] = Field(default=None, json_schema_extra=_at_least_one)
+    positions: list[PositionBody] = not_null(json_schema_extra=_at_least_one)
 
     @field_validator("client_id", "type", "tax_rate", "positions", mode="before")
     @classmethod
@@ -185,6 +188,7 @@ class InvoiceBody(ContractModel):
         fields = self.graphql(
             changes=True,
             exclude={
+                "team_id",
                 "type",
                 "is_draft",
                 "every",
@@ -226,7 +230,7 @@ class PaidBody(ContractModel):
 
 
 class CycleBody(ContractModel):
-    every: Cadence  # type: ignore[valid-type]
+    every: Cadence
     next_invoice_at: Date | None = None
 
 

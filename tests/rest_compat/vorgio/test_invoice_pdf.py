@@ -19,6 +19,8 @@ from tests.rest_compat.vorgio.test_invoices import (
     new_team,
     post,
 )
+from tests.schema import execute
+from tests.schema.test_invoicing_graphql import SELLER
 
 
 async def test_pdf_with_etag_and_304_while_unchanged(app: App) -> None:
@@ -80,12 +82,16 @@ async def test_pdf_errors(app: App) -> None:
 async def test_a_zugferd_client_receives_the_factur_x_pdf(app: App) -> None:
     """The PDF such a client must receive carries the CII XML; others get the plain PDF."""
     team = await new_team(app, "owner@acme.example")
+    seller = {"street": "Musterweg 5", "postalCode": "80331", "city": "München", "country": "DE"}
+    await execute(app, SELLER, {"input": {**seller, "vatNumber": "DE136695976"}}, token=team.jwt)
     headers = bearer(team.token)
     zugferd = {**ACME, "name": "Zug GmbH", "e_invoice_format": "zugferd", "external_id": "z"}
     created = await app.client.post(CLIENTS, json=zugferd, headers=headers)
     assert created.status_code == 201, created.text
     client_id = created.json()["data"]["id"]
-    issued = await create(app, team, client_id=client_id, billing_date="2026-05-07")
+    issued = await create(
+        app, team, client_id=client_id, billing_date="2026-05-07", due_offset_days=14
+    )
     assert issued["is_draft"] is False  # `is_draft` left out: issued at once
     url = f"{INVOICES}/{issued['id']}/pdf"
     response = await app.client.get(url, headers=headers)
