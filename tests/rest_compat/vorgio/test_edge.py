@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 from pydantic import ValidationError
+from pydantic.alias_generators import to_snake
 
 from rest_compat.engine.models import problems
 from rest_compat.registry import CONTRACTS
@@ -20,6 +21,7 @@ from rest_compat.vorgio.invoice_routes import InvoiceBody, NewInvoiceBody
 from server.settings import Settings
 from tests.conftest import App
 from tests.rest_compat.skeleton_crm.test_malformed import malformed, row_counts
+from tests.rest_compat.test_openapi import generated_client
 from tests.rest_compat.vorgio.test_clients import PROBLEM, PROBLEMS, bearer
 from tests.rest_compat.vorgio.test_invoices import ROW_1, new_team
 
@@ -125,6 +127,20 @@ async def test_served_openapi_covers_the_owners_spec(app: App) -> None:
             body = operation.get("requestBody")
             if body is not None:
                 assert body["content"]["application/json"]["schema"]["$ref"], (method, path)
+
+
+def test_a_generated_client_is_typed_for_every_operation(tmp_path: Path) -> None:
+    client = generated_client(VORGIO, tmp_path)
+    for route in VORGIO.routes:
+        operation = client / "api" / "default" / f"{to_snake(route.operation)}.py"
+        code = operation.read_text()
+        assert "Problem" in code, route.operation
+        if route.body is not None:
+            assert f"body: {route.body.__name__}" in code, route.operation
+    create = (client / "api" / "default" / "vorgio_create_invoice.py").read_text()
+    assert "OneInvoice | Problem" in create
+    listing = (client / "api" / "default" / "vorgio_list_clients.py").read_text()
+    assert "CursorPageClient" in listing and "limit: int | Unset = 25" in listing
 
 
 def _refusals(model: type[Any], body: Any) -> dict[str, str]:
