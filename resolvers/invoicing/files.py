@@ -88,16 +88,22 @@ async def document_file(
     file_format: FileFormat | None,
     files: FileChanges,
     if_none_match: str | None = None,
+    *,
+    customer_pdf: bool = False,
 ) -> RenderedFile | None:
     """The document's file in `file_format`, or (None) its customer's e-invoice format; None
-    when the customer takes no e-invoice."""
+    when the customer takes no e-invoice. With `customer_pdf`, the PDF the customer receives:
+    the Factur-X/ZUGFeRD PDF (CII XML embedded) when that is their e-invoice format, else the
+    printable PDF."""
     require_invoices(actor, READ)
     document = await lookup.document(session, document_id)
-    if file_format is None:
+    if file_format is None or customer_pdf:
         customer_format = await session.scalar(
             select(Customer.e_invoice_format).where(Customer.id == document.customer_id)
         )
         file_format = _E_INVOICE.get(customer_format or EInvoiceFormat.NONE)
+        if customer_pdf and file_format is not FileFormat.FACTURX:
+            file_format = FileFormat.PDF
         if file_format is None:
             return None
     media_type, extension = _MEDIA[file_format]

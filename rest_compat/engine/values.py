@@ -216,8 +216,11 @@ LaravelBoolean = Annotated[
     BeforeValidator(_laravel_boolean),
     WithJsonSchema(
         {
-            "type": ["boolean", "integer", "string"],
-            "enum": [True, False, 1, 0, "1", "0", "true", "false"],
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "integer", "enum": [0, 1]},
+                {"type": "string", "enum": ["1", "0", "true", "false"]},
+            ]
         }
     ),
 ]

@@ -9,7 +9,7 @@ from starlette.requests import HTTPConnection
 from rest_compat.engine import Contract, RestRequest
 from rest_compat.vorgio.client_routes import ROUTES as CLIENT_ROUTES
 from rest_compat.vorgio.invoice_routes import ROUTES as INVOICE_ROUTES
-from rest_compat.vorgio.problems import MEDIA_TYPE, STATUSES, field_name, problem
+from rest_compat.vorgio.problems import MEDIA_TYPE, STATUSES, Problem, field_name, problem
 from schema.credentials import Credentials, bearer_token
 
 
@@ -33,6 +33,7 @@ contract = Contract(
     statuses=STATUSES,
     error_body=problem,
     error_media_type=MEDIA_TYPE,
+    error_model=Problem,
     accepts_bearer=is_personal_access_token,
     field_name=field_name,
     replay_header="Idempotency-Replay",

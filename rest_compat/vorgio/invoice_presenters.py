@@ -10,7 +10,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_compat.vorgio.values import json_number
+from pydantic import BaseModel
+
+from rest_compat.vorgio.presenters import number
+
+
+class Position(BaseModel):
+    id: str
+    date: str | None
+    mode: str
+    description: str
+    hours: float | None
+    amount_cents: int | None
+    net_cents: int
+
+
+class Invoice(BaseModel):
+    id: str
+    number: str | None
+    type: str
+    is_draft: bool
+    client_id: str
+    tax_rate: float | None
+    billing_date: str | None
+    billing_period: str | None
+    due_offset_days: int | None
+    due_at: str | None
+    paid_at: str | None
+    every: str | None
+    next_invoice_at: str | None
+    recurring_stopped_at: str | None
+    subject: str | None
+    salutation: str | None
+    description: str | None
+    note: str | None
+    metadata: dict[str, Any] | None
+    positions: list[Position]
+    net_cents: int
+    tax_cents: int
+    total_cents: int
+    currency: str
+    cancelled: bool
+    cancels_invoice_id: str | None
+    created_at: str
+    updated_at: str
 
 
 def position(line: dict[str, Any]) -> dict[str, Any]:
@@ -21,7 +64,7 @@ def position(line: dict[str, Any]) -> dict[str, Any]:
         "date": line["serviceDate"],
         "mode": "hourly" if hourly else "fixed",
         "description": line["description"],
-        "hours": json_number(line["quantity"]) if hourly else None,
+        "hours": number(line["quantity"]) if hourly else None,
         "amount_cents": None if hourly else line["net"],
         "net_cents": line["net"],
     }
@@ -36,7 +79,7 @@ def invoice(node: dict[str, Any]) -> dict[str, Any]:
         "type": "offer" if node["kind"] == "QUOTE" else "invoice",
         "is_draft": node["isDraft"],
         "client_id": node["customerId"],
-        "tax_rate": json_number(node["vatRate"]),
+        "tax_rate": number(node["vatRate"]),
         "billing_date": node["issueDate"],
         "billing_period": node["billingPeriod"],
         "due_offset_days": node["dueOffsetDays"],

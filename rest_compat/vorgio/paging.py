@@ -9,30 +9,64 @@ scheme the caller used.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
+from pydantic import BaseModel, Field
+
 from rest_compat.engine import RestRequest
-from rest_compat.engine.query import int_parameter
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import QueryInteger, Text
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
-LIST_PARAMETERS = ("limit", "cursor")
 # GraphQL connection arguments, as this contract names them in error details.
 PAGE_ERROR_FIELDS = {"first": "limit", "after": "cursor"}
+T = TypeVar("T")
 
 
-def limit_of(request: RestRequest) -> int:
-    """The page size: 1 or more, larger values capped at 100 (the documented maximum)."""
-    return min(int_parameter(request, "limit", default=DEFAULT_LIMIT, minimum=1), MAX_LIMIT)
+class CursorQuery(ContractModel):
+    """`limit` (1 or more, larger values capped at 100) and `cursor`."""
+
+    limit: QueryInteger = Field(
+        default=DEFAULT_LIMIT, ge=1, description=f"Items per page (at most {MAX_LIMIT})"
+    )
+    cursor: Text | None = Field(default=None, description="The previous page's next_cursor")
+
+    def window(self) -> dict[str, Any]:
+        """GraphQL `first` and `after`."""
+        variables: dict[str, Any] = {"first": min(self.limit, MAX_LIMIT)}
+        if self.cursor:
+            variables["after"] = self.cursor
+        return variables
 
 
-def page_variables(request: RestRequest) -> dict[str, Any]:
-    variables: dict[str, Any] = {"first": limit_of(request)}
-    cursor = request.query.get("cursor")
-    if cursor:
-        variables["after"] = cursor
-    return variables
+class Links(BaseModel):
+    first: str | None
+    last: str | None
+    prev: str | None
+    next: str | None
+
+
+class Meta(BaseModel):
+    path: str
+    per_page: int
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+class CursorPage(BaseModel, Generic[T]):
+    """A page of a vorgio list."""
+
+    data: list[T]
+    links: Links
+    meta: Meta
+
+
+class One(BaseModel, Generic[T]):
+    """A single resource, wrapped as the contract shows it."""
+
+    data: T
 
 
 def cursor_page(
@@ -45,12 +79,16 @@ def cursor_page(
     if next_cursor is not None:
         kept = [(k, v) for k, v in request.query.multi_items() if k != "cursor"]
         next_link = f"{request.path}?{urlencode([*kept, ('cursor', next_cursor)])}"
+    # validated already, before the operation ran
+    limit = CursorQuery.model_validate(
+        {k: v for k, v in request.query.items() if k == "limit" and v != ""}
+    ).window()["first"]
     return {
         "data": [item(node) for node in connection["nodes"]],
         "links": {"first": None, "last": None, "prev": None, "next": next_link},
         "meta": {
             "path": request.path,
-            "per_page": limit_of(request),
+            "per_page": limit,
             "next_cursor": next_cursor,
             "prev_cursor": None,
         },

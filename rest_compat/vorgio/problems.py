@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pydantic import BaseModel
+
 from rest_compat.engine import ErrorReply
 from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_case_path
 
@@ -31,6 +33,16 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
 }
 _INTERNAL = ("internal-server-error", "Internal Server Error")
 _INDEX = re.compile(r"\[(\d+)\]")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; `errors` names each refused field (Laravel's dot notation)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, list[str]] | None = None
 
 
 def problem(reply: ErrorReply) -> dict[str, Any]:

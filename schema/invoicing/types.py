@@ -227,10 +227,19 @@ class Invoice:
 
     @strawberry.field(
         description="The printable PDF. With `ifNoneMatch` equal to the current ETag, nothing "
-        "is rendered and `notModified` is true."
+        "is rendered and `notModified` is true. With `customerFormat`, the PDF the customer "
+        "receives: the Factur-X/ZUGFeRD PDF (CII XML embedded) when that is their e-invoice "
+        "format, else the printable PDF."
     )
-    async def pdf(self, info: strawberry.Info, if_none_match: str | None = None) -> RenderedFile:
-        rendered = await _file(info, self.key, files.FileFormat.PDF, if_none_match)
+    async def pdf(
+        self,
+        info: strawberry.Info,
+        if_none_match: str | None = None,
+        customer_format: bool = False,
+    ) -> RenderedFile:
+        rendered = await _file(
+            info, self.key, files.FileFormat.PDF, if_none_match, customer_pdf=customer_format
+        )
         assert rendered is not None
         return RenderedFile.of(rendered)
 
@@ -385,11 +394,13 @@ async def _file(
     key: uuid.UUID,
     file_format: files.FileFormat | None,
     if_none_match: str | None,
+    *,
+    customer_pdf: bool = False,
 ) -> files.RenderedFile | None:
     ctx = info.context
     async with file_changes(require_storage(info)) as changes, ctx.session() as session:
         return await files.document_file(
-            session, ctx.actor, key, file_format, changes, if_none_match
+            session, ctx.actor, key, file_format, changes, if_none_match, customer_pdf=customer_pdf
         )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from openapi_spec_validator import validate
 
+from rest_compat.engine import Contract
 from rest_compat.engine.openapi import openapi_document
 from rest_compat.registry import CONTRACTS
 from tests.conftest import App
@@ -52,10 +53,10 @@ def test_declared_routes_have_typed_schemas() -> None:
     assert "credit_limit" in sort_by["schema"]["enum"]
 
 
-def test_a_generated_client_has_typed_models(tmp_path: Path) -> None:
-    """openapi-python-client turns the declared routes into models and typed operations."""
-    source = tmp_path / "skeleton-crm.json"
-    source.write_text(json.dumps(openapi_document(SKELETON)))
+def generated_client(contract: Contract, tmp_path: Path) -> Path:
+    """The package openapi-python-client generates from the contract's document."""
+    source = tmp_path / f"{contract.name}.json"
+    source.write_text(json.dumps(openapi_document(contract)))
     binary = Path(sys.executable).with_name("openapi-python-client")
     environment = {**os.environ, "PATH": f"{binary.parent}{os.pathsep}{os.environ['PATH']}"}
     subprocess.run(
@@ -74,6 +75,12 @@ def test_a_generated_client_has_typed_models(tmp_path: Path) -> None:
         env=environment,
         cwd=tmp_path,
     )
+    return tmp_path / "c"
+
+
+def test_a_generated_client_has_typed_models(tmp_path: Path) -> None:
+    """openapi-python-client turns the declared routes into models and typed operations."""
+    generated_client(SKELETON, tmp_path)
     models = tmp_path / "c" / "models"
     for name in ("customer", "customer_body", "new_customer_body", "page_customer", "error"):
         assert (models / f"{name}.py").exists(), sorted(p.name for p in models.iterdir())

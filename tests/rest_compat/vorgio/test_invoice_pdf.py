@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from facturx import get_xml_from_pdf
+
 from tests.conftest import App
-from tests.rest_compat.vorgio.test_clients import UNAUTHENTICATED, bearer, personal_token, problem
+from tests.rest_compat.vorgio.test_clients import (
+    ACME,
+    CLIENTS,
+    UNAUTHENTICATED,
+    bearer,
+    personal_token,
+    problem,
+)
 from tests.rest_compat.vorgio.test_invoices import (
     INVOICES,
     create,
     new_team,
     post,
 )
+from tests.schema import execute
+from tests.schema.test_invoicing_graphql import SELLER
 
 
 async def test_pdf_with_etag_and_304_while_unchanged(app: App) -> None:
@@ -43,7 +54,7 @@ async def test_pdf_with_etag_and_304_while_unchanged(app: App) -> None:
 
 async def test_a_draft_has_a_pdf_too(app: App) -> None:
     team = await new_team(app, "owner@acme.example")
-    draft = await create(app, team)
+    draft = await create(app, team, is_draft=True)
     response = await app.client.get(f"{INVOICES}/{draft['id']}/pdf", headers=bearer(team.token))
     assert response.status_code == 200, response.text
     assert response.content.startswith(b"%PDF-")
@@ -66,3 +77,34 @@ async def test_pdf_errors(app: App) -> None:
     for invoice_id in ("0193f7b0-1b8a-7b7d-9ad0-0c7b5b1d5f3e", "architecto"):
         missing = await app.client.get(f"{INVOICES}/{invoice_id}/pdf", headers=bearer(team.token))
         problem(missing, 404, "not-found")
+
+
+async def test_a_zugferd_client_receives_the_factur_x_pdf(app: App) -> None:
+    """The PDF such a client must receive carries the CII XML; others get the plain PDF."""
+    team = await new_team(app, "owner@acme.example")
+    seller = {"street": "Musterweg 5", "postalCode": "80331", "city": "München", "country": "DE"}
+    await execute(app, SELLER, {"input": {**seller, "vatNumber": "DE136695976"}}, token=team.jwt)
+    headers = bearer(team.token)
+    zugferd = {**ACME, "name": "Zug GmbH", "e_invoice_format": "zugferd", "external_id": "z"}
+    created = await app.client.post(CLIENTS, json=zugferd, headers=headers)
+    assert created.status_code == 201, created.text
+    client_id = created.json()["data"]["id"]
+    issued = await create(
+        app, team, client_id=client_id, billing_date="2026-05-07", due_offset_days=14
+    )
+    assert issued["is_draft"] is False  # `is_draft` left out: issued at once
+    url = f"{INVOICES}/{issued['id']}/pdf"
+    response = await app.client.get(url, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    _, embedded = get_xml_from_pdf(response.content, check_xsd=True)
+    assert b"CrossIndustryInvoice" in embedded
+    assert issued["number"].encode() in embedded
+    etag = response.headers["etag"]
+    current = await app.client.get(url, headers={**headers, "If-None-Match": etag})
+    assert current.status_code == 304
+    plain = await create(app, team)  # Acme takes XRechnung: an XML, so the plain PDF here
+    other = await app.client.get(f"{INVOICES}/{plain['id']}/pdf", headers=headers)
+    assert other.status_code == 200
+    _, nothing = get_xml_from_pdf(other.content, check_xsd=False)
+    assert not nothing

@@ -146,6 +146,7 @@ async def test_create_a_draft_prices_hours_at_the_clients_rate(app: App) -> None
         INVOICES,
         json=body(
             team,
+            is_draft=True,
             billing_period="2026-05",
             due_offset_days=14,
             subject="Website relaunch",
@@ -211,7 +212,7 @@ async def test_is_draft_false_issues_with_the_next_number(app: App) -> None:
     offer = await create(app, team, type="offer", is_draft=False)
     assert offer["type"] == "offer"
     assert offer["number"] == f"QUO-{YEAR}-0001"
-    draft_offer = await create(app, team, type="offer")
+    draft_offer = await create(app, team, type="offer", is_draft=True)
     assert (draft_offer["type"], draft_offer["number"]) == ("offer", None)
 
 
@@ -329,7 +330,7 @@ async def test_create_validates_and_changes_nothing(app: App) -> None:
         "positions.1.description",
     }
     draft_paid = await app.client.post(
-        INVOICES, json=body(team, paid_at="2026-05-08"), headers=headers
+        INVOICES, json=body(team, paid_at="2026-05-08", is_draft=True), headers=headers
     )
     assert set(field_errors(draft_paid)) == {"paid_at"}
     for raw in (b"[1, 2]", b"{nope"):
@@ -343,7 +344,7 @@ async def test_create_validates_and_changes_nothing(app: App) -> None:
 async def test_list_hides_drafts_unless_asked_and_walks_by_cursor(app: App) -> None:
     team = await new_team(app, "owner@acme.example")
     headers = bearer(team.token)
-    draft = await create(app, team)
+    draft = await create(app, team, is_draft=True)
     issued = [(await create(app, team, is_draft=False))["id"] for _ in range(4)]
     listed = await app.client.get(INVOICES, headers=headers)
     assert listed.status_code == 200, listed.text
@@ -370,7 +371,7 @@ async def test_list_hides_drafts_unless_asked_and_walks_by_cursor(app: App) -> N
 
 async def test_patch_changes_a_draft_and_issues_it(app: App) -> None:
     team = await new_team(app, "owner@acme.example")
-    draft = await create(app, team, subject="Old", note="Keep me")
+    draft = await create(app, team, is_draft=True, subject="Old", note="Keep me")
     url = f"{INVOICES}/{draft['id']}"
     headers = bearer(team.token)
     response = await app.client.patch(
@@ -405,7 +406,7 @@ async def test_patch_changes_a_draft_and_issues_it(app: App) -> None:
 
 async def test_patch_makes_a_draft_a_recurring_template(app: App) -> None:
     team = await new_team(app, "owner@acme.example")
-    draft = await create(app, team)
+    draft = await create(app, team, is_draft=True)
     next_at = (today() + timedelta(days=3)).isoformat()
     response = await app.client.patch(
         f"{INVOICES}/{draft['id']}",
@@ -420,7 +421,7 @@ async def test_patch_makes_a_draft_a_recurring_template(app: App) -> None:
 
 async def test_bad_patch_changes_nothing(app: App) -> None:
     team = await new_team(app, "owner@acme.example")
-    draft = await create(app, team, subject="Kept")
+    draft = await create(app, team, is_draft=True, subject="Kept")
     url = f"{INVOICES}/{draft['id']}"
     headers = bearer(team.token)
     required = await app.client.patch(
@@ -446,7 +447,7 @@ async def test_bad_patch_changes_nothing(app: App) -> None:
 async def test_delete_only_drafts(app: App) -> None:
     team = await new_team(app, "owner@acme.example")
     headers = bearer(team.token)
-    draft = await create(app, team)
+    draft = await create(app, team, is_draft=True)
     issued = await create(app, team, is_draft=False)
     next_at = (today() + timedelta(days=3)).isoformat()
     template = await create(app, team, every="monthly", next_invoice_at=next_at)
@@ -471,7 +472,7 @@ async def test_mark_paid(app: App) -> None:
     other = await create(app, team, is_draft=False)
     bare = await post(app, team, other["id"], "mark-paid")
     assert bare.json()["data"]["paid_at"] == today().isoformat()
-    draft = await create(app, team)
+    draft = await create(app, team, is_draft=True)
     wrong_state(await post(app, team, draft["id"], "mark-paid"))
     unpaid = await create(app, team, is_draft=False)
     bad = await post(app, team, unpaid["id"], "mark-paid", {"paid_at": "yesterday"})
@@ -551,7 +552,7 @@ async def test_cancel_issues_a_stornorechnung(app: App) -> None:
     assert cancelled["cancelled"] is True and cancelled["number"] == original["number"]
     wrong_state(await post(app, team, original["id"], "cancel"))  # already cancelled
     wrong_state(await post(app, team, storno["id"], "cancel"))  # a Storno
-    draft = await create(app, team)
+    draft = await create(app, team, is_draft=True)
     wrong_state(await post(app, team, draft["id"], "cancel"))
     offer = await create(app, team, type="offer", is_draft=False)
     wrong_state(await post(app, team, offer["id"], "cancel"))
@@ -639,7 +640,7 @@ def _every_route(invoice_id: str) -> list[tuple[str, str, Any]]:
 
 async def test_every_route_needs_a_personal_access_token(app: App) -> None:
     team = await new_team(app, "owner@acme.example")
-    draft = await create(app, team)
+    draft = await create(app, team, is_draft=True)
     for headers in ({}, bearer("garbage"), bearer(team.jwt), bearer(f"{draft['id']}|nope")):
         for method, target, sent in _every_route(draft["id"]):
             response = await app.client.request(method, target, json=sent, headers=headers)
@@ -651,7 +652,7 @@ async def test_every_route_needs_a_personal_access_token(app: App) -> None:
 
 async def test_abilities_decide_reads_and_writes(app: App) -> None:
     team = await new_team(app, "owner@acme.example")
-    draft = await create(app, team)
+    draft = await create(app, team, is_draft=True)
     reader = await personal_token(app, team.jwt, "invoices:read")
     writes = [r for r in _every_route(draft["id"]) if r[0] != "GET"]
     for method, target, sent in writes:
@@ -677,7 +678,7 @@ async def test_abilities_decide_reads_and_writes(app: App) -> None:
 async def test_another_team_never_sees_or_changes_the_invoices(app: App) -> None:
     acme = await new_team(app, "owner@acme.example")
     other = await new_team(app, "owner@other.example")
-    draft = await create(app, acme)
+    draft = await create(app, acme, is_draft=True)
     next_at = (today() + timedelta(days=3)).isoformat()
     template = await create(app, acme, every="monthly", next_invoice_at=next_at)
     theirs = await create(app, other, is_draft=False)
@@ -753,6 +754,6 @@ async def test_a_client_with_a_retained_invoice_cannot_be_deleted(app: App) -> N
         CLIENTS, json={**ACME, "external_id": "wc_customer_43"}, headers=bearer(team.token)
     )
     drafted = response.json()["data"]["id"]
-    await create(app, team, client_id=drafted)
+    await create(app, team, client_id=drafted, is_draft=True)
     deleted = await app.client.delete(f"{CLIENTS}/{drafted}", headers=bearer(team.token))
     assert deleted.status_code == 204
