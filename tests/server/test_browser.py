@@ -140,3 +140,33 @@ async def test_graphiql_renders_and_runs_a_query_without_network(
     assert '"__typename": "Query"' in shown
     assert headers_tab >= 1  # the header editor (Authorization) is there
     assert outside == []
+
+
+async def test_every_contract_docs_page_renders_without_network(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Each `/rest/<contract>/docs` (Swagger UI, assets served by us) renders its operations
+    with every non-local request blocked."""
+    server = await start_server(database_url, tmp_path, "docs")
+    outside: list[str] = []
+
+    async def local_only(route: Any) -> None:
+        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            await route.continue_()
+        else:
+            outside.append(route.request.url)
+            await route.abort()
+
+    rendered: dict[str, int] = {}
+    try:
+        async with chromium() as browser:
+            page = await browser.new_page()
+            await page.route("**/*", local_only)
+            for name in ("yaoka", "skeleton-crm", "vorgio", "cloud-billing"):
+                await page.goto(f"{server.base}/rest/{name}/docs")
+                await page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+                rendered[name] = await page.locator(".swagger-ui .opblock").count()
+    finally:
+        await server.stop()
+    assert all(count > 0 for count in rendered.values()), rendered
+    assert outside == []
