@@ -17,6 +17,7 @@ from models import Payment as PaymentModel
 from resolvers.files.changes import file_changes
 from resolvers.invoicing import files
 from resolvers.invoicing.money import TaxAmount as TaxAmountModel
+from resolvers.invoicing.money import major_units
 from schema.customers.types import Customer
 from schema.files.types import require_storage
 from schema.invoicing.enums import Cadence, DocumentKind, DocumentStatus, LineMode
@@ -39,10 +40,20 @@ class InvoiceLine:
     net: Int64 = strawberry.field(description="quantity x unit price, rounded half away from zero.")
     service_date: date | None
     reference: str | None = strawberry.field(description="The caller's own id for the line.")
+    currency: strawberry.Private[str]
+
+    @strawberry.field(description="unitPrice in major units (ISO 4217 exponent: JPY 0, KWD 3).")
+    def unit_price_decimal(self) -> Decimal:
+        return major_units(self.unit_price, self.currency)
+
+    @strawberry.field(description="net in major units of the document's currency.")
+    def net_decimal(self) -> Decimal:
+        return major_units(self.net, self.currency)
 
     @classmethod
-    def from_model(cls, line: InvoiceLineModel) -> InvoiceLine:
+    def from_model(cls, line: InvoiceLineModel, currency: str) -> InvoiceLine:
         return cls(
+            currency=currency,
             id=strawberry.ID(str(line.id)),
             position=line.position,
             mode=line.mode,
@@ -168,6 +179,18 @@ class Invoice:
     quote_key: strawberry.Private[uuid.UUID | None]
     parent_key: strawberry.Private[uuid.UUID | None]
 
+    @strawberry.field(description="subtotal in major units (ISO 4217 exponent: JPY 0, KWD 3).")
+    def subtotal_decimal(self) -> Decimal:
+        return major_units(self.subtotal, self.currency)
+
+    @strawberry.field(description="taxTotal in major units of `currency`.")
+    def tax_total_decimal(self) -> Decimal:
+        return major_units(self.tax_total, self.currency)
+
+    @strawberry.field(description="total in major units of `currency`.")
+    def total_decimal(self) -> Decimal:
+        return major_units(self.total, self.currency)
+
     @strawberry.field(description="Whether it is still a draft.")
     def is_draft(self) -> bool:
         return bool(self.status == DocumentStatusModel.DRAFT)
@@ -182,7 +205,7 @@ class Invoice:
     async def lines(self, info: strawberry.Info) -> list[InvoiceLine]:
         ctx = info.context
         found = await loaders(ctx.db, ctx.tenant).document_lines.load(self.key)
-        return [InvoiceLine.from_model(line) for line in found]
+        return [InvoiceLine.from_model(line, self.currency) for line in found]
 
     @strawberry.field(description="Payments, oldest first.")
     async def payments(self, info: strawberry.Info) -> list[Payment]:
