@@ -248,3 +248,37 @@ async def test_amounts_keep_the_currencys_own_minor_unit(app: App) -> None:
     assert lines.json()["details"] == {
         "lines.1.unit_price": "has more than 3 decimal places for KWD"
     }
+
+
+def test_body_models_send_what_was_sent_under_graphql_names() -> None:
+    """No database: the models alone."""
+    from pydantic import ValidationError
+
+    from rest_compat.cloud_billing.customer_routes import CustomerBody, customer_input
+    from rest_compat.cloud_billing.invoice_routes import NewInvoiceBody
+    from rest_compat.cloud_billing.order_routes import OrderLineBody
+    from rest_compat.engine.models import problems
+
+    patch = CustomerBody.model_validate({"billing_city": "Lyon", "email": None, "x": 1})
+    assert customer_input(patch) == {"billingAddress": {"city": "Lyon"}, "email": None}
+    line = OrderLineBody.model_validate(
+        {"description": "a", "unit_price": 10.5, "product_id": None}
+    )
+    assert line.graphql(changes=True) == {
+        "description": "a",
+        "unitPriceDecimal": "10.5",
+        "itemId": None,
+    }
+    try:
+        NewInvoiceBody.model_validate(
+            {"customer_id": "x", "number": 1, "status": {}, "lines": [{"quantity": 1e3}]}
+        )
+    except ValidationError as exc:
+        assert problems(exc) == {
+            "customer_id": "must be an id",
+            "number": "must be a string",
+            "status": "must be draft or issued",
+            "lines.0.description": "is required",
+        }
+    else:
+        raise AssertionError("accepted")

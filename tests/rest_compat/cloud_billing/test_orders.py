@@ -274,3 +274,40 @@ async def test_orders_are_tenant_isolated(app: App) -> None:
     assert (await app.client.post(ORDERS, json=plain, headers=foreign)).status_code == 201
     stolen = {**plain, "customer_id": customer_id, "order_number": "SO-9"}
     assert (await app.client.post(ORDERS, json=stolen, headers=foreign)).status_code == 400
+
+
+async def test_order_amounts_keep_the_currencys_own_minor_unit(app: App) -> None:
+    tenant = await register(app, "owner@acme.example")
+    headers = as_owner(tenant)
+    for currency, price in (("JPY", 1000), ("KWD", 10.5)):
+        made = await graphql(
+            app,
+            tenant,
+            "mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }",
+            {"input": {"name": f"Buyer {currency}", "currency": currency}},
+        )
+        body = {
+            "customer_id": made["createCustomer"]["id"],
+            "order_number": f"SO-{currency}",
+            "lines": [{"description": "Item", "quantity": 3, "unit_price": price}],
+        }
+        created = await app.client.post(ORDERS, json=body, headers=headers)
+        assert created.status_code == 201, created.text
+        order = created.json()["data"]
+        assert order["currency"] == currency
+        assert order["lines"][0]["unit_price"] == price
+        assert order["total"] == price * 3
+        stored = await graphql(
+            app,
+            tenant,
+            "query($id: ID!) { salesOrder(id: $id) { lines { unitPrice } } }",
+            {"id": order["id"]},
+        )
+        assert stored["salesOrder"]["lines"][0]["unitPrice"] == (
+            1000 if currency == "JPY" else 10500
+        )
+        body["order_number"] += "-fine"
+        body["lines"][0]["unit_price"] = "1.5" if currency == "JPY" else "1.0005"
+        refused = await app.client.post(ORDERS, json=body, headers=headers)
+        assert refused.status_code == 400
+        assert set(refused.json()["details"]) == {"lines.0.unit_price"}
