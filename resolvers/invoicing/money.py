@@ -57,6 +57,17 @@ def from_minor_units(amount: int, currency: str) -> Decimal:
     return Decimal(amount).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
 
 
+def major_units(amount: int, currency: str | None) -> Decimal:
+    """An amount in minor units shown in major units of `currency` (10500 KWD -> 10.500);
+    cents when no currency is named (a customer billed in the organization's default)."""
+    if not currency:
+        return Decimal(amount).scaleb(-2).quantize(Decimal("0.01"))
+    try:
+        return from_minor_units(amount, currency)
+    except NotInMinorUnits:
+        return Decimal(amount)  # not an ISO 4217 code: no minor unit to scale by
+
+
 def within(amount: int, limit: int = MAX_AMOUNT) -> bool:
     return -limit <= amount <= limit
 

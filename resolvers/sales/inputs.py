@@ -25,6 +25,7 @@ class OrderLineInput:
     item_id: uuid.UUID | None = None
     quantity: Decimal | None = None  # default 1
     unit_price: int | None = None  # minor units; default: the item's price, else 0
+    unit_price_decimal: Decimal | None = None  # major units, converted with the ISO 4217 exponent
     vat_rate: Decimal | None = None  # percent; default: the item's rate, else 0
     currency: str | None = None  # must be the order's currency when sent
 

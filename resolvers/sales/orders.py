@@ -29,7 +29,7 @@ from resolvers.customers import fields
 from resolvers.errors import Conflict, NotFound
 from resolvers.identity.actor import Actor
 from resolvers.inventory.stock import quantity
-from resolvers.invoicing.money import line_net, totals
+from resolvers.invoicing.money import line_net, minor_units, totals
 from resolvers.invoicing.numbering import format_number, take_number
 from resolvers.pagination import Page, PageRequest, paginate
 from resolvers.sales.access import ORDERS, READ, WRITE, require
@@ -317,6 +317,12 @@ def _line(
         errors, f"{at}quantity", line.quantity if line.quantity is not None else Decimal(1)
     )
     unit_price = line.unit_price
+    if line.unit_price_decimal is not None:  # major units: the order's currency converts them
+        unit_price = minor_units(
+            errors, currency, f"{at}unitPrice", unit_price, line.unit_price_decimal, MAX_PRICE
+        )
+        if unit_price is None:
+            unit_price = 0  # refused (the error is added): keep checking the rest
     if unit_price is None and item is not None:
         if item.currency != currency:
             errors.add(f"{at}unitPrice", f"is required: the item is priced in {item.currency}")

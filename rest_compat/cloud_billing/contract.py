@@ -14,6 +14,7 @@ from starlette.requests import HTTPConnection
 
 from rest_compat.cloud_billing.customer_routes import ROUTES as CUSTOMER_ROUTES
 from rest_compat.cloud_billing.invoice_routes import ROUTES as INVOICE_ROUTES
+from rest_compat.cloud_billing.order_routes import ROUTES as ORDER_ROUTES
 from rest_compat.cloud_billing.tenant import tenant_slug
 from rest_compat.engine import Contract, ErrorReply, RestRequest
 from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_case_path, snake_code
@@ -49,7 +50,7 @@ contract = Contract(
     name="cloud-billing",
     title="Cloud Billing API",
     version="0.1.0",
-    routes=CUSTOMER_ROUTES + INVOICE_ROUTES,
+    routes=CUSTOMER_ROUTES + INVOICE_ROUTES + ORDER_ROUTES,
     documents_dir=Path(__file__).with_name("graphql"),
     credentials=credentials,
     statuses=DEFAULT_STATUSES,

@@ -2,18 +2,28 @@
 
 The billing and shipping address groups of the customer are shown as `billing_*` and
 `shipping_*` fields; `credit_balance` (read-only) and `default_discount_percent` are decimal
-numbers. Lists are oldest first.
+numbers. Lists are oldest first. Keys the contract does not define (such as the read-only
+`id`, `credit_balance`, `created_at`) are ignored, so a client may send back a customer it
+fetched.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rest_compat.cloud_billing import paging
-from rest_compat.cloud_billing.customer_input import ERROR_FIELDS, customer_input
-from rest_compat.cloud_billing.presenters import customer
-from rest_compat.cloud_billing.tenant import TENANT_HEADER, tenant_scoped
-from rest_compat.engine import RestRequest, Route
+from pydantic import Field
+
+from rest_compat.cloud_billing.paging import Listed, ListQuery, One, listed
+from rest_compat.cloud_billing.presenters import (
+    ADDRESS_GROUPS,
+    ADDRESS_PARTS,
+    Customer,
+    customer,
+)
+from rest_compat.cloud_billing.tenant import TENANT_HEADER, path_id, tenant_scoped
+from rest_compat.engine import Inputs, Route
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import Boolean, JSONObject, NonBlankText, Number, Text, absent
 
 NOTE = f"Bearer JWT; the `{TENANT_HEADER}` header names the tenant."
 EXAMPLE = {
@@ -32,36 +42,101 @@ EXAMPLE = {
 }
 
 
-def _id(request: RestRequest) -> dict[str, Any]:
-    return {"id": request.path_params["id"]}
+class CustomerBody(ContractModel):
+    """CustomerPatch: absent keeps, null clears (an empty `email` too). `name` and the
+    booleans and `metadata` cannot be null (a default None here is never validated, so an
+    explicit null is refused)."""
+
+    name: NonBlankText = absent()
+    email: Text | None = Field(default=None, description="Empty string or null: no email")
+    legal_name: Text | None = None
+    company_registration_number: Text | None = None
+    vat_number: Text | None = None
+    billing_address_line1: Text | None = None
+    billing_address_line2: Text | None = None
+    billing_city: Text | None = None
+    billing_region: Text | None = None
+    billing_postal_code: Text | None = None
+    billing_country: Text | None = Field(default=None, description="ISO 3166-1 alpha-2")
+    phone: Text | None = None
+    account_reference: Text | None = None
+    shipping_same_as_billing: Boolean = absent()
+    shipping_name: Text | None = None
+    shipping_phone: Text | None = None
+    shipping_email: Text | None = None
+    shipping_address_line1: Text | None = None
+    shipping_address_line2: Text | None = None
+    shipping_city: Text | None = None
+    shipping_region: Text | None = None
+    shipping_postal_code: Text | None = None
+    shipping_country: Text | None = Field(default=None, description="ISO 3166-1 alpha-2")
+    default_discount_percent: Number | None = Field(default=None, description="0 to 100")
+    customer_group: Text | None = None
+    preferred_language: Text | None = Field(default=None, serialization_alias="language")
+    portal_login_enabled: Boolean = absent()
+    metadata: JSONObject = absent()
 
 
-def _create_variables(request: RestRequest) -> dict[str, Any]:
-    return {"input": customer_input(request.json_object(), creating=True)}
+class NewCustomerBody(CustomerBody):
+    """CustomerCreate."""
+
+    name: NonBlankText
 
 
-def _update_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.json_object()
-    return {**_id(request), "input": customer_input(body, creating=False)}
+_ADDRESS_FIELDS = {
+    f"{group}_{suffix}": (address, part)
+    for group, address in ADDRESS_GROUPS.items()
+    for suffix, part in ADDRESS_PARTS.items()
+}
 
+
+def customer_input(body: CustomerBody) -> dict[str, Any]:
+    """The GraphQL input of the keys sent; flat `billing_*` fields become address objects."""
+    fields = body.graphql(changes=True, exclude=set(_ADDRESS_FIELDS))
+    for name, (address, part) in _ADDRESS_FIELDS.items():
+        if body.sent(name):
+            fields.setdefault(address, {})[part] = getattr(body, name)
+    return fields
+
+
+def _create(inputs: Inputs[NewCustomerBody, None]) -> dict[str, Any]:
+    return {"input": customer_input(inputs.body)}
+
+
+def _update(inputs: Inputs[CustomerBody, None]) -> dict[str, Any]:
+    inputs.request.json_object()  # an empty body is not an empty change
+    return {"id": inputs.id, "input": customer_input(inputs.body)}
+
+
+def _list(inputs: Inputs[None, ListQuery]) -> dict[str, Any]:
+    return inputs.query.window()
+
+
+# Domain paths the contract's snake_case rule would not name.
+ERROR_FIELDS = {
+    "language": "preferred_language",
+    **{f"{address}.{part}": name for name, (address, part) in _ADDRESS_FIELDS.items()},
+}
 
 ROUTES = (
     Route(
         "GET",
         "/api/v1/customers",
         "CloudBillingListCustomers",
-        variables=tenant_scoped(lambda request: paging.window(request).variables),
-        present=lambda data, request: paging.listed(data["customers"], request, customer),
+        query=ListQuery,
+        to_variables=tenant_scoped(_list),
+        response=Listed[Customer],
+        present=lambda data, request: listed(data["customers"], request, customer),
         summary=f"List customers for the current tenant, oldest first. {NOTE}",
-        query_parameters=paging.LIST_PARAMETERS,
         error_statuses=(400, 401, 403, 404),
-        error_fields={"first": "limit"},
     ),
     Route(
         "POST",
         "/api/v1/customers",
         "CloudBillingCreateCustomer",
-        variables=tenant_scoped(_create_variables),
+        body=NewCustomerBody,
+        to_variables=tenant_scoped(_create),
+        response=One[Customer],
         present=lambda data, _: {"data": customer(data["createCustomer"])},
         status=201,
         summary=f"Create a customer. {NOTE}",
@@ -73,7 +148,8 @@ ROUTES = (
         "GET",
         "/api/v1/customers/{id}",
         "CloudBillingGetCustomer",
-        variables=tenant_scoped(_id),
+        to_variables=tenant_scoped(path_id),
+        response=One[Customer],
         present=lambda data, _: {"data": customer(data["customer"])},
         summary=f"Fetch one customer. {NOTE}",
         error_statuses=(400, 401, 403, 404),
@@ -82,7 +158,9 @@ ROUTES = (
         "PATCH",
         "/api/v1/customers/{id}",
         "CloudBillingUpdateCustomer",
-        variables=tenant_scoped(_update_variables),
+        body=CustomerBody,
+        to_variables=tenant_scoped(_update),
+        response=One[Customer],
         present=lambda data, _: {"data": customer(data["updateCustomer"])},
         summary=f"Update a customer: absent fields keep their value, null clears. {NOTE}",
         request_example={"billing_city": "Lyon", "billing_region": None, "email": ""},

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_compat.cloud_billing.decimals import from_minor_units, json_number
-from rest_compat.cloud_billing.presenters import customer
+from pydantic import BaseModel
+
+from rest_compat.cloud_billing.presenters import Customer, customer, number
+from rest_compat.engine.values import json_number
 
 # Domain status -> the contract's word; SENT is an issued invoice that was also sent.
 STATUS_WORDS = {
@@ -22,12 +24,52 @@ FILTER_STATUSES = {
 }
 
 
+class Written(BaseModel):
+    """What POST and PATCH answer."""
+
+    id: str
+    number: str | None
+    total: float
+    status: str
+
+
+class Invoice(BaseModel):
+    id: str
+    number: str | None
+    status: str
+    total: float
+    currency: str
+    created_at: str
+
+
+class InvoiceLine(BaseModel):
+    id: str
+    description: str
+    quantity: float
+    unit_price: float
+    tax_rate: float
+    line_total: float
+
+
+class InvoiceDetail(BaseModel):
+    id: str
+    customer_id: str
+    number: str | None
+    status: str
+    issued_at: str | None
+    due_at: str | None
+    subtotal: float
+    tax_total: float
+    total: float
+    currency: str
+    notes: str | None
+    created_at: str
+    customer: Customer | None
+    lines: list[InvoiceLine]
+
+
 def status_word(status: str) -> str:
     return STATUS_WORDS.get(status, status.lower())
-
-
-def _money(amount: int, currency: str) -> int | float:
-    return json_number(from_minor_units(amount, currency))
 
 
 def created(node: dict[str, Any]) -> dict[str, Any]:
@@ -35,7 +77,7 @@ def created(node: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": node["id"],
         "number": node["number"],
-        "total": _money(node["total"], node["currency"]),
+        "total": json_number(node["totalDecimal"]),
         "status": status_word(node["status"]),
     }
 
@@ -46,27 +88,26 @@ def invoice(node: dict[str, Any]) -> dict[str, Any]:
         "id": node["id"],
         "number": node["number"],
         "status": status_word(node["status"]),
-        "total": _money(node["total"], node["currency"]),
+        "total": json_number(node["totalDecimal"]),
         "currency": node["currency"],
         "created_at": node["createdAt"],
     }
 
 
-def _line(node: dict[str, Any], currency: str) -> dict[str, Any]:
+def _line(node: dict[str, Any]) -> dict[str, Any]:
     """`line_total` is the line's net, quantity x unit price (VAT is summed per rate)."""
     return {
         "id": node["id"],
         "description": node["description"],
         "quantity": json_number(node["quantity"]),
-        "unit_price": _money(node["unitPrice"], currency),
+        "unit_price": json_number(node["unitPriceDecimal"]),
         "tax_rate": json_number(node["vatRate"]),
-        "line_total": _money(node["net"], currency),
+        "line_total": json_number(node["netDecimal"]),
     }
 
 
 def invoice_detail(node: dict[str, Any]) -> dict[str, Any]:
     """The `invoice` of CloudBillingGetInvoice as the contract's InvoiceDetail."""
-    currency = node["currency"]
     return {
         "id": node["id"],
         "customer_id": node["customerId"],
@@ -74,12 +115,12 @@ def invoice_detail(node: dict[str, Any]) -> dict[str, Any]:
         "status": status_word(node["status"]),
         "issued_at": node["issueDate"],
         "due_at": node["dueDate"],
-        "subtotal": _money(node["subtotal"], currency),
-        "tax_total": _money(node["taxTotal"], currency),
-        "total": _money(node["total"], currency),
-        "currency": currency,
+        "subtotal": number(node["subtotalDecimal"]),
+        "tax_total": number(node["taxTotalDecimal"]),
+        "total": json_number(node["totalDecimal"]),
+        "currency": node["currency"],
         "notes": node["notes"],
         "created_at": node["createdAt"],
         "customer": customer(node["customer"]) if node["customer"] else None,
-        "lines": [_line(line, currency) for line in node["lines"]],
+        "lines": [_line(line) for line in node["lines"]],
     }

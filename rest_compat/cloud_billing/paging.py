@@ -2,65 +2,108 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, Field
 
 from rest_compat.engine import RestInputError, RestRequest
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import QueryInteger, Text, refuse
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 100
 # GraphQL `Int` is 32-bit: a larger offset could not even be sent (and no list is that long).
 MAX_OFFSET = 2**31 - 1
-LIST_PARAMETERS = ("limit", "offset")
-_INTEGER = re.compile(r"[+-]?[0-9]{1,12}")
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Window:
-    limit: int
-    offset: int
+class ListQuery(ContractModel):
+    """`limit` and `offset`, as GraphQL `first` and `offset`."""
 
-    @property
-    def variables(self) -> dict[str, int]:
+    limit: QueryInteger = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    offset: QueryInteger = Field(default=0, ge=0, le=MAX_OFFSET)
+
+    def window(self) -> dict[str, int]:
         return {"first": self.limit, "offset": self.offset}
 
 
-def _integer(
-    request: RestRequest, name: str, default: int, low: int, high: int, problems: dict[str, str]
-) -> int:
-    raw = (request.query.get(name) or "").strip()
-    if not raw:
-        return default
-    # Plain ASCII digits only: int() would also take "1_000" or other scripts' digits.
-    value = int(raw) if _INTEGER.fullmatch(raw) else low - 1
-    if not low <= value <= high:
-        problems[name] = f"must be an integer between {low} and {high}"
-        return default
-    return value
+class ListMeta(BaseModel):
+    """`total` is not in the contract's ListMeta: it tells clients when to stop paging."""
+
+    total: int
+    limit: int
+    offset: int
+    status: list[str] | None = Field(default=None, description="Echo of the status filter")
 
 
-def window(request: RestRequest) -> Window:
-    """The requested page; 400 naming every bad parameter."""
-    problems: dict[str, str] = {}
-    limit = _integer(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
-    offset = _integer(request, "offset", 0, 0, MAX_OFFSET, problems)
-    if problems:
-        raise RestInputError("Invalid query", problems)
-    return Window(limit, offset)
+class Listed(BaseModel, Generic[T]):
+    data: list[T]
+    meta: ListMeta
+
+
+class One(BaseModel, Generic[T]):
+    data: T
 
 
 def listed(
     connection: dict[str, Any], request: RestRequest, item: Callable[[dict[str, Any]], Any]
 ) -> dict[str, Any]:
-    """A GraphQL connection (`nodes`, `totalCount`) as `{data, meta}`.
-
-    `meta.total` is not in the contract's ListMeta; it is added so that clients can tell
-    when to stop paging without asking for an empty page.
-    """
-    page = window(request)
+    """A GraphQL connection (`nodes`, `totalCount`) as `{data, meta}`."""
+    known = {name: value for name, value in request.query.items() if name in ("limit", "offset")}
+    page = ListQuery.model_validate({k: v for k, v in known.items() if v != ""})
     return {
         "data": [item(node) for node in connection["nodes"]],
         "meta": {"total": connection["totalCount"], "limit": page.limit, "offset": page.offset},
     }
+
+
+@dataclass(frozen=True)
+class StatusFilter:
+    """`status`, repeated or comma-separated: the contract's words -> domain statuses."""
+
+    statuses: Mapping[str, Sequence[str]]
+
+    def _words(self, raw: str) -> list[str]:
+        words: list[str] = []
+        for part in raw.split(","):
+            word = part.strip()
+            if word and word not in words:
+                words.append(word)
+        return words
+
+    def _check(self, raw: str) -> str:
+        for word in self._words(raw):
+            if word not in self.statuses:
+                known = ", ".join(self.statuses)
+                raise refuse(f"unknown status {word!r}: use {known}")
+        return raw
+
+    @property
+    def type(self) -> Any:
+        """The query model's field type (the model sees one value; `words` reads them all)."""
+        return Annotated[Text, AfterValidator(self._check)]
+
+    def words(self, request: RestRequest) -> list[str]:
+        """Every word of every `status` given, in order, without repeats; 400 if unknown."""
+        words: list[str] = []
+        for raw in request.query.getlist("status"):
+            try:
+                self._check(raw)
+            except ValueError as exc:  # the PydanticCustomError of `refuse`
+                raise RestInputError("Invalid input", {"status": str(exc)}) from None
+            words += [word for word in self._words(raw) if word not in words]
+        return words
+
+    def variables(self, request: RestRequest) -> list[str] | None:
+        """The domain statuses asked for (None: all)."""
+        found = [status for word in self.words(request) for status in self.statuses[word]]
+        return found or None
+
+    def listed(self, body: dict[str, Any], request: RestRequest) -> dict[str, Any]:
+        """`meta.status` echoes the filter, as the contract's ListMeta says."""
+        words = self.words(request)
+        if words:
+            body["meta"]["status"] = words
+        return body

@@ -7,26 +7,31 @@ falling back to the organization the token was issued for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from rest_compat.engine import RestInputError, RestRequest
-from rest_compat.engine.contract import VariablesFn
+from rest_compat.engine import Inputs, RestInputError, RestRequest
 
 TENANT_HEADER = "x-tenant-slug"
+ToVariables = Callable[[Inputs[Any, Any]], dict[str, Any]]
 
 
 def tenant_slug(request: RestRequest) -> str | None:
     return (request.headers.get(TENANT_HEADER) or "").strip() or None
 
 
-def tenant_scoped(variables: VariablesFn) -> VariablesFn:
-    """`variables`, once the request has named its tenant (400 otherwise)."""
+def tenant_scoped(to_variables: ToVariables) -> ToVariables:
+    """`to_variables`, once the request has named its tenant (400 otherwise)."""
 
-    def scoped(request: RestRequest) -> dict[str, Any]:
-        if tenant_slug(request) is None:
+    def scoped(inputs: Inputs[Any, Any]) -> dict[str, Any]:
+        if tenant_slug(inputs.request) is None:
             raise RestInputError(
                 f"The {TENANT_HEADER} header is required", {TENANT_HEADER: "is required"}
             )
-        return variables(request)
+        return to_variables(inputs)
 
     return scoped
+
+
+def path_id(inputs: Inputs[Any, Any]) -> dict[str, Any]:
+    return {"id": inputs.id}

@@ -267,12 +267,14 @@ class ContractApp:
         rename = self.contract.field_name or (lambda path: path)
         renamed: dict[str, str] = {}
         for path, message in fields.items():
-            name = route.rename_field(path)
+            # This request's renames first (what it sent), then the route's general ones.
+            name = None
+            for prefix, target in renames.items():
+                if path == prefix or path.startswith(prefix + "."):
+                    name = target + rename(path[len(prefix) :])
+                    break
             if name is None:
-                for prefix, target in renames.items():
-                    if path == prefix or path.startswith(prefix + "."):
-                        name = target + rename(path[len(prefix) :])
-                        break
+                name = route.rename_field(path)
             renamed[name or rename(path)] = str(message)
         return renamed
 

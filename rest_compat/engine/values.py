@@ -159,7 +159,17 @@ Add lengths with `Field(min_length=…, max_length=…)`."""
 Integer = Annotated[int, Strict(), AfterValidator(_int64)]
 """A JSON integer within int64 (`true` and `"3"` are refused). Bounds: `Field(ge=…, le=…)`."""
 
-QueryInteger = Annotated[int, AfterValidator(_int64)]
+
+def _query_integer(value: Any) -> Any:
+    """Query text: ASCII digits with an optional sign (not `1_0`, `1.5` or other scripts')."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"[+-]?[0-9]{1,40}", value.strip()):
+            raise refuse("must be an integer")
+        return int(value.strip())
+    return value
+
+
+QueryInteger = Annotated[int, BeforeValidator(_query_integer), AfterValidator(_int64)]
 """An integer read from query-string text (`?limit=20`), within int64."""
 
 MinorUnits = Annotated[int, BeforeValidator(_minor_units)]
@@ -192,6 +202,17 @@ Id = Annotated[
     WithJsonSchema({"type": "string", "format": "uuid"}),
 ]
 """A UUID, given to GraphQL in its canonical text form."""
+
+
+def _nothing() -> None:
+    return None
+
+
+def absent(**kwargs: Any) -> Any:
+    """`Field(default=None)` for an update field that may be left out but not sent as null:
+    the None default is never validated (absent keeps), an explicit null is refused ("is
+    required"), and the JSON schema shows no `null` default for a non-nullable type."""
+    return Field(default_factory=_nothing, **kwargs)  # a factory: no default in the schema
 
 
 def id_of(what: str, message: str | None = None) -> Any:
@@ -343,6 +364,7 @@ __all__ = [
     "QueryInteger",
     "Text",
     "Upload",
+    "absent",
     "choice",
     "has_lone_surrogate",
     "id_of",

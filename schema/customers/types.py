@@ -13,6 +13,7 @@ from models import Customer as CustomerModel
 from models import CustomerStatus as CustomerStatusModel
 from resolvers.customers.addresses import address_of
 from resolvers.customers.fields import country_name
+from resolvers.invoicing.money import major_units
 from schema.customers.enums import CustomerStatus, EInvoiceFormat, PositionMode
 from schema.loaders import loaders
 from schema.scalars import Int64
@@ -112,6 +113,14 @@ class Customer:
         ctx = info.context
         totals = await loaders(ctx.db, ctx.tenant).customer_totals.load(self.key)
         return Int64(totals.credit_balance)
+
+    @strawberry.field(
+        description="creditBalance in major units of `currency` (cents when it names none)."
+    )
+    async def credit_balance_decimal(self, info: strawberry.Info) -> Decimal:
+        ctx = info.context
+        totals = await loaders(ctx.db, ctx.tenant).customer_totals.load(self.key)
+        return major_units(totals.credit_balance, self.currency)
 
     @classmethod
     def from_model(cls, customer: CustomerModel) -> Customer:

@@ -24,6 +24,7 @@ from resolvers.files.changes import file_changes
 from resolvers.invoicing import batches as invoicing_batches
 from resolvers.invoicing import files
 from resolvers.invoicing.money import TaxAmount as TaxAmountModel
+from resolvers.invoicing.money import major_units
 from schema.customers.types import Customer
 from schema.files.types import require_storage
 from schema.invoicing.enums import Cadence, DocumentKind, DocumentStatus, LineMode
@@ -50,10 +51,20 @@ class InvoiceLine:
     net: Int64 = strawberry.field(description="quantity x unit price, rounded half away from zero.")
     service_date: date | None
     reference: str | None = strawberry.field(description="The caller's own id for the line.")
+    currency: strawberry.Private[str]
+
+    @strawberry.field(description="unitPrice in major units (ISO 4217 exponent: JPY 0, KWD 3).")
+    def unit_price_decimal(self) -> Decimal:
+        return major_units(self.unit_price, self.currency)
+
+    @strawberry.field(description="net in major units of the document's currency.")
+    def net_decimal(self) -> Decimal:
+        return major_units(self.net, self.currency)
 
     @classmethod
-    def from_model(cls, line: InvoiceLineModel) -> InvoiceLine:
+    def from_model(cls, line: InvoiceLineModel, currency: str) -> InvoiceLine:
         return cls(
+            currency=currency,
             id=strawberry.ID(str(line.id)),
             position=line.position,
             mode=line.mode,
@@ -180,6 +191,18 @@ class Invoice:
     parent_key: strawberry.Private[uuid.UUID | None]
     prefetched: strawberry.Private[Prefetched | None] = None
 
+    @strawberry.field(description="subtotal in major units (ISO 4217 exponent: JPY 0, KWD 3).")
+    def subtotal_decimal(self) -> Decimal:
+        return major_units(self.subtotal, self.currency)
+
+    @strawberry.field(description="taxTotal in major units of `currency`.")
+    def tax_total_decimal(self) -> Decimal:
+        return major_units(self.tax_total, self.currency)
+
+    @strawberry.field(description="total in major units of `currency`.")
+    def total_decimal(self) -> Decimal:
+        return major_units(self.total, self.currency)
+
     @strawberry.field(description="Whether it is still a draft.")
     def is_draft(self) -> bool:
         return bool(self.status == DocumentStatusModel.DRAFT)
@@ -197,7 +220,10 @@ class Invoice:
     def lines(self, info: strawberry.Info) -> list[InvoiceLine] | Awaitable[list[InvoiceLine]]:
         if self.prefetched is not None and self.prefetched.lines is not None:
             return self.prefetched.lines.get(self.key, [])
-        return _converted(_loaders(info).document_lines.load(self.key), InvoiceLine.from_model)
+        return _converted(
+            _loaders(info).document_lines.load(self.key),
+            lambda line: InvoiceLine.from_model(line, self.currency),
+        )
 
     @strawberry.field(description="Payments, oldest first.", graphql_type=list[Payment])
     def payments(self, info: strawberry.Info) -> list[Payment] | Awaitable[list[Payment]]:
@@ -333,9 +359,12 @@ class Prefetched:
                 for key, model in zip(keys, found, strict=True)
             }
         if "lines" in wanted and ids:
-            lines = await _children(
-                session, ids, invoicing_batches.lines_by_document, InvoiceLine.from_model
-            )
+            found_lines = await invoicing_batches.lines_by_document(session, ids)
+            currencies = {document.id: document.currency for document in documents}
+            lines = {
+                key: [InvoiceLine.from_model(line, currencies[key]) for line in models]
+                for key, models in zip(ids, found_lines, strict=True)
+            }
         if "payments" in wanted and ids:
             payments = await _children(
                 session, ids, invoicing_batches.payments_by_invoice, Payment.from_model

@@ -25,6 +25,11 @@ class SalesOrderLineInput:
     unit_price: Int64 | None = strawberry.field(
         default=None, description="Net, minor units; default: the item's price, else 0."
     )
+    unit_price_decimal: Decimal | None = strawberry.field(
+        default=None,
+        description='unitPrice in major units of the order\'s currency ("10.5" KWD is 10500 '
+        "minor units): converted with its ISO 4217 exponent. Not with unitPrice.",
+    )
     vat_rate: Decimal | None = strawberry.field(
         default=None, description="Percent; default: the item's rate, else 0."
     )
@@ -38,6 +43,7 @@ class SalesOrderLineInput:
             item_id=parse_id(self.item_id, "catalog item") if self.item_id else None,
             quantity=self.quantity,
             unit_price=self.unit_price,
+            unit_price_decimal=self.unit_price_decimal,
             vat_rate=self.vat_rate,
             currency=self.currency,
         )

@@ -13,6 +13,7 @@ from models import SalesOrderLine as SalesOrderLineModel
 from models import SalesOrderStatus as SalesOrderStatusModel
 from resolvers.customers.fields import country_name
 from resolvers.invoicing.money import TaxAmount as TaxAmountModel
+from resolvers.invoicing.money import major_units
 from schema.catalog.types import CatalogItem, load_item
 from schema.customers.types import Customer
 from schema.inventory.types import Warehouse, load_warehouse
@@ -58,14 +59,24 @@ class SalesOrderLine:
     )
     remaining_quantity: Decimal = strawberry.field(description="Still to ship.")
     item_key: strawberry.Private[uuid.UUID | None]
+    currency: strawberry.Private[str]
+
+    @strawberry.field(description="unitPrice in major units (ISO 4217 exponent: JPY 0, KWD 3).")
+    def unit_price_decimal(self) -> Decimal:
+        return major_units(self.unit_price, self.currency)
+
+    @strawberry.field(description="net in major units of the order's currency.")
+    def net_decimal(self) -> Decimal:
+        return major_units(self.net, self.currency)
 
     @strawberry.field(description="The catalog item (the product), if any.")
     async def item(self, info: strawberry.Info) -> CatalogItem | None:
         return await load_item(info, self.item_key)
 
     @classmethod
-    def from_model(cls, line: SalesOrderLineModel) -> SalesOrderLine:
+    def from_model(cls, line: SalesOrderLineModel, currency: str) -> SalesOrderLine:
         return cls(
+            currency=currency,
             id=strawberry.ID(str(line.id)),
             position=line.position,
             item_id=strawberry.ID(str(line.item_id)) if line.item_id else None,
@@ -112,6 +123,18 @@ class SalesOrder:
     customer_key: strawberry.Private[uuid.UUID]
     warehouse_key: strawberry.Private[uuid.UUID | None]
 
+    @strawberry.field(description="subtotal in major units (ISO 4217 exponent: JPY 0, KWD 3).")
+    def subtotal_decimal(self) -> Decimal:
+        return major_units(self.subtotal, self.currency)
+
+    @strawberry.field(description="taxTotal in major units of `currency`.")
+    def tax_total_decimal(self) -> Decimal:
+        return major_units(self.tax_total, self.currency)
+
+    @strawberry.field(description="total in major units of `currency`.")
+    def total_decimal(self) -> Decimal:
+        return major_units(self.total, self.currency)
+
     @strawberry.field
     async def customer(self, info: strawberry.Info) -> Customer | None:
         ctx = info.context
@@ -122,7 +145,7 @@ class SalesOrder:
     async def lines(self, info: strawberry.Info) -> list[SalesOrderLine]:
         ctx = info.context
         found = await loaders(ctx.db, ctx.tenant).order_lines.load(self.key)
-        return [SalesOrderLine.from_model(line) for line in found]
+        return [SalesOrderLine.from_model(line, self.currency) for line in found]
 
     @strawberry.field
     async def warehouse(self, info: strawberry.Info) -> Warehouse | None:
