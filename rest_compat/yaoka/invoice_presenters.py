@@ -8,6 +8,7 @@ is finalized. A credit note is shown as an Invoice whose amounts are negative an
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import Field
@@ -56,11 +57,11 @@ class Document(Response):
     subtotal_cents: int
     vat_cents: int
     total_cents: int
-    issue_date: str | None = Field(json_schema_extra={"format": "date"})
-    due_date: str | None = Field(json_schema_extra={"format": "date"})
+    issue_date: date | None
+    due_date: date | None
     customer: Customer | None
     lines: list[Line]
-    created_at: str = Field(json_schema_extra={"format": "date-time"})
+    created_at: datetime
 
 
 class Invoice(Document):
@@ -73,7 +74,7 @@ class Invoice(Document):
 
 class Quote(Document):
     status: Literal["draft", "sent", "accepted", "refused", "expired", "cancelled"]
-    valid_until: str | None = Field(json_schema_extra={"format": "date"})
+    valid_until: date | None
 
 
 def _line(node: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ lost acts on the org with its master key.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import Field
@@ -34,7 +35,7 @@ class Org(Response):
     name: str
     siret: str | None
     mode: Literal["test", "live"]
-    created_at: str = Field(json_schema_extra={"format": "date-time"})
+    created_at: datetime
 
 
 class OrgKey(Response):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
 from rest_compat.engine.values import Number, choice, refuse
@@ -23,7 +23,7 @@ def _string(value: Any) -> Any:
     return value
 
 
-JSONNumber = Annotated[Number, BeforeValidator(_json_number)]
+JSONNumber = Annotated[Number, BeforeValidator(_json_number), WithJsonSchema({"type": "number"})]
 """A decimal from a JSON number only (yaoka documents `number`)."""
 
 
