@@ -221,6 +221,8 @@ class ContractApp:
         assert self.idempotency is not None
         try:
             return await self._execute_claimed(route, rest, context, scope, key)
+        except (RestInputError, BodyRefused):
+            raise  # refused input: the contract's 400 (nothing ran, nothing is kept)
         except Exception:
             # Typically the database went away: nothing was committed, so a retry runs the
             # request. Answer in the contract's format (the details go to the log only).
