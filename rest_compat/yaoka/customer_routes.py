@@ -13,7 +13,7 @@ from pydantic import Field
 
 from rest_compat.engine import Inputs, Route
 from rest_compat.engine.models import CamelContractModel
-from rest_compat.engine.values import Text
+from rest_compat.engine.values import NonBlankText, Text
 from rest_compat.yaoka.paging import CursorPage, CursorQuery, page_of
 from rest_compat.yaoka.values import Response
 
@@ -24,15 +24,17 @@ class CustomerBody(CamelContractModel):
     id: Text | None = Field(
         default=None, description="Ignored: the server assigns the id (the owner's schema lists it)"
     )
-    name: Text
-    email: Text
+    name: NonBlankText
+    email: NonBlankText
     siret: Text | None = Field(default=None, description="14 digits (Luhn-checked)")
 
 
 class Customer(Response):
     id: str
     name: str
-    email: str
+    email: str | None = Field(
+        description="Null only for a customer created without one through another API"
+    )
     siret: str | None
 
 

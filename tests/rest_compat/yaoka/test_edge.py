@@ -73,6 +73,21 @@ async def test_malformed_bodies_are_refused_in_the_contract_format(app: App) -> 
     assert after == before
 
 
+async def test_blank_required_texts_are_refused(app: App) -> None:
+    org_id, key, _ = await setup(app)
+    master = await partner_key(app, "DigiForma")
+    before = await row_counts(app)
+    for url, payload, headers in (
+        (f"{ORGS}/{org_id}/customers", {"name": "X", "email": ""}, bearer(key)),
+        (f"{ORGS}/{org_id}/customers", {"name": " ", "email": "a@b.fr"}, bearer(key)),
+        (ORGS, {"name": "", "ownerEmail": "a@b.fr"}, bearer(master)),
+    ):
+        refused = await app.client.post(url, json=payload, headers=headers)
+        assert refused.status_code == 400, (payload, refused.text)
+        assert set(refused.json()["fields"]) <= {"name", "email"}
+    assert await row_counts(app) == before
+
+
 async def test_malformed_ids_are_404_like_unknown_ones(app: App) -> None:
     org_id, key, customer_id = await setup(app)
     invoice = await post(app, f"{ORGS}/{org_id}/invoices", key, body(customer_id))
