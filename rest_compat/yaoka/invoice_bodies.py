@@ -24,6 +24,7 @@ LINE_FIELDS = {
     "lines.{n}.unitPrice": "lines.{n}.unitPriceCents",
 }
 CONVERSION_FIELDS = {"amount": "amountCents"}
+Conversion = word("deposit", "balance", graphql={"deposit": "DEPOSIT", "balance": "BALANCE"})
 
 
 class LineBody(CamelContractModel):
@@ -73,9 +74,7 @@ class ConversionBody(CamelContractModel):
     """No body (or no `type`) converts the balance: the whole quote less the deposits already
     invoiced (the full quote when there are none)."""
 
-    type: word("deposit", "balance", graphql={"deposit": "DEPOSIT", "balance": "BALANCE"}) = (  # type: ignore[valid-type]
-        Field(default="balance", serialization_alias="mode")
-    )
+    type: Conversion = Field(default="balance", serialization_alias="mode")  # type: ignore[valid-type]
     percent: JSONNumber | None = Field(default=None, description="A deposit's share (30 = 30 %)")
     amount_cents: Integer | None = Field(
         default=None, serialization_alias="amount", description="A deposit's gross amount"
@@ -83,7 +82,8 @@ class ConversionBody(CamelContractModel):
 
     @model_validator(mode="after")
     def _deposit_or_balance(self) -> ConversionBody:
-        given = [name for name in ("percent", "amountCents") if self.sent_value(name)]
+        values = (("percent", self.percent), ("amountCents", self.amount_cents))
+        given = [name for name, value in values if value is not None]
         if self.type == "balance" and given:
             raise refuse("is not allowed for a balance", at=given[0])
         if self.type == "deposit" and not given:
@@ -91,6 +91,3 @@ class ConversionBody(CamelContractModel):
         if len(given) == 2:
             raise refuse("give percent or amountCents, not both", at="percent")
         return self
-
-    def sent_value(self, name: str) -> bool:
-        return (self.percent if name == "percent" else self.amount_cents) is not None
