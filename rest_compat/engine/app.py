@@ -252,9 +252,10 @@ class ContractApp:
                 )
             response = await self._execute(route, rest, context)
             if response.status_code < 500:  # a 5xx leaves nothing behind: a retry runs again
-                await claim.finish(
-                    (response.status_code, bytes(response.body), response.media_type or "")
-                )
+                stored = bytes(response.body)
+                if route.idempotent_body is not None:
+                    stored = route.idempotent_body(stored)
+                await claim.finish((response.status_code, stored, response.media_type or ""))
         # Only now is the effect committed, with its stored response: answer.
         return response
 

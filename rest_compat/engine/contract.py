@@ -155,6 +155,9 @@ class Route:
     # Domain code -> status for this route, where it documents another than the contract's
     # (vorgio answers 422 where a document is in the wrong state, the others 409).
     statuses: Mapping[str, int] = field(default_factory=dict)
+    # What the idempotency store keeps of a response body, when it must not keep all of it
+    # (a secret shown once): a replay answers the transformed body. None: the body as is.
+    idempotent_body: Callable[[bytes], bytes] | None = None
 
     @property
     def declared(self) -> bool:

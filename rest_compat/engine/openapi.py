@@ -164,7 +164,9 @@ def _request_body(route: Route, schemas: _Schemas) -> dict[str, Any] | None:
         content: dict[str, Any] = {"schema": schemas.of(route.body)}
         if route.request_example is not None:
             content["example"] = route.request_example
-        return {"required": route.method != "DELETE", "content": {media: content}}
+        # No body reads as `{}`: a model that requires no field makes the body optional.
+        needs_body = any(info.is_required() for info in route.body.model_fields.values())
+        return {"required": route.method != "DELETE" and needs_body, "content": {media: content}}
     # An old-style route: a DELETE documents a body only when it takes one (its example says so).
     takes_body = route.method in ("POST", "PUT", "PATCH") or (
         route.method == "DELETE" and route.request_example is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.requests import HTTPConnection
 
 from rest_compat.engine import Contract, RestRequest
-from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_error_body
+from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_error_body, snake_error_model
 from rest_compat.yaoka.customer_routes import ROUTES as CUSTOMER_ROUTES
 from rest_compat.yaoka.invoice_routes import ROUTES as INVOICE_ROUTES
 from rest_compat.yaoka.org_routes import ROUTES as ORG_ROUTES
@@ -31,5 +31,6 @@ contract = Contract(
     credentials=credentials,
     statuses=DEFAULT_STATUSES,
     error_body=snake_error_body("fields"),
+    error_model=snake_error_model("fields"),
     accepts_bearer=lambda token: token.startswith(("sk_qbx_", "sk_org_")),
 )

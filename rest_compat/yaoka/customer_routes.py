@@ -9,33 +9,45 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_compat.engine import RestInputError, RestRequest, Route
-from rest_compat.yaoka.paging import page_of, page_variables
+from pydantic import Field
+
+from rest_compat.engine import Inputs, Route
+from rest_compat.engine.models import CamelContractModel
+from rest_compat.engine.values import NonBlankText, Text
+from rest_compat.yaoka.paging import CursorPage, CursorQuery, page_of
+from rest_compat.yaoka.values import Response
+
+
+class CustomerBody(CamelContractModel):
+    """A new customer. The email and SIRET formats are the domain's to check."""
+
+    id: Text | None = Field(
+        default=None, description="Ignored: the server assigns the id (the owner's schema lists it)"
+    )
+    name: NonBlankText
+    email: NonBlankText
+    siret: Text | None = Field(default=None, description="14 digits (Luhn-checked)")
+
+
+class Customer(Response):
+    id: str
+    name: str
+    email: str | None = Field(
+        description="Null only for a customer created without one through another API"
+    )
+    siret: str | None
 
 
 def customer(node: dict[str, Any]) -> dict[str, Any]:
     return {"id": node["id"], "name": node["name"], "email": node["email"], "siret": node["siret"]}
 
 
-def _listed(data: dict[str, Any], _: RestRequest) -> dict[str, Any]:
-    return page_of(data["customers"], customer)
+def _create_variables(inputs: Inputs[CustomerBody, None]) -> dict[str, Any]:
+    return {"input": inputs.body.graphql(exclude={"id"})}
 
 
-def _text(body: dict[str, Any], name: str, problems: dict[str, str]) -> str | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        problems[name] = "must be a string"
-        return None
-    return value
-
-
-def _create_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.require("name", "email")
-    problems: dict[str, str] = {}
-    fields = {name: _text(body, name, problems) for name in ("name", "email", "siret")}
-    if problems:
-        raise RestInputError("Invalid input", problems)
-    return {"input": fields}
+def _list_variables(inputs: Inputs[None, CursorQuery]) -> dict[str, Any]:
+    return inputs.query.variables()
 
 
 ROUTES = (
@@ -43,18 +55,21 @@ ROUTES = (
         "GET",
         "/api/v1/orgs/{orgId}/customers",
         "YaokaListCustomers",
-        variables=page_variables,
-        present=_listed,
+        query=CursorQuery,
+        to_variables=_list_variables,
+        response=CursorPage[Customer],
+        present=lambda data, _: page_of(data["customers"], customer),
         summary="List customers, oldest first. Paginated: `limit` (1-100, default 100) and "
         "`cursor` (the previous page's `nextCursor`, null on the last page).",
-        query_parameters=("limit", "cursor"),
         error_statuses=(400, 401, 404),
     ),
     Route(
         "POST",
         "/api/v1/orgs/{orgId}/customers",
         "YaokaCreateCustomer",
-        variables=_create_variables,
+        body=CustomerBody,
+        to_variables=_create_variables,
+        response=Customer,
         present=lambda data, _: customer(data["createCustomer"]),
         status=201,
         summary="Create a customer",

@@ -1,20 +1,22 @@
 """yaoka's Invoice and Quote shapes, from the GraphQL `Invoice` (camelCase, integer cents).
 
-yaoka has no "issued" status: an issued document shows as `sent`. Drafts have no number yet:
-`number` is null until the document is finalized. A credit note is shown as an Invoice whose
-amounts are negative and whose `creditedInvoiceId` names the invoice it cancels.
+yaoka has no "issued" status: an issued document shows as `sent`. Drafts have no legal number
+yet: their `number` is the empty string (the owner's schema wants a string) until the document
+is finalized. A credit note is shown as an Invoice whose amounts are negative and whose
+`creditedInvoiceId` names the invoice it cancels.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
-from starlette.responses import JSONResponse
+from pydantic import Field
 
-from rest_compat.engine import ErrorReply, RestRequest
-from rest_compat.engine.statuses import snake_error_body
+from rest_compat.engine.values import json_number
+from rest_compat.yaoka.customer_routes import Customer, customer
 from rest_compat.yaoka.paging import page_of
+from rest_compat.yaoka.values import Response
 
 INVOICE_STATUSES = {
     "DRAFT": "draft",
@@ -33,20 +35,46 @@ QUOTE_STATUSES = {
     # Only a draft quote made through another API can be cancelled; yaoka names no such state.
     "CANCELLED": "cancelled",
 }
+NO_NUMBER = ""  # a draft's `number`: never a number of the legal series
+NUMBER = (
+    "The legal number (`INV-2026-0001`, `CN-…`, `QUO-…`), given when the document is issued; "
+    "the empty string while it is a draft (drafts have no legal number)"
+)
 
 
-def json_number(value: str) -> int | float:
-    """A GraphQL Decimal string as a JSON number: `"10.0000"` -> 10, `"5.50"` -> 5.5."""
-    number = Decimal(value)
-    if number == number.to_integral_value():
-        return int(number)
-    return float(number)
+class Line(Response):
+    label: str
+    quantity: float
+    unit_price_cents: int
+    vat_rate: float = Field(description="A percentage (20 = 20 %)")
+    total_cents: int = Field(description="Excluding VAT")
 
 
-def _customer(node: dict[str, Any] | None) -> dict[str, Any] | None:
-    if node is None:
-        return None
-    return {"id": node["id"], "name": node["name"], "email": node["email"], "siret": node["siret"]}
+class Document(Response):
+    id: str
+    number: str = Field(description=NUMBER)
+    currency: str
+    subtotal_cents: int
+    vat_cents: int
+    total_cents: int
+    issue_date: date | None
+    due_date: date | None
+    customer: Customer | None
+    lines: list[Line]
+    created_at: datetime
+
+
+class Invoice(Document):
+    """An invoice, or a credit note (negative amounts, `creditedInvoiceId` set)."""
+
+    status: Literal["draft", "sent", "paid", "cancelled"]
+    credited_invoice_id: str | None = Field(description="A credit note: the invoice it cancels")
+    quote_id: str | None = Field(description="The quote this invoice was converted from")
+
+
+class Quote(Document):
+    status: Literal["draft", "sent", "accepted", "refused", "expired", "cancelled"]
+    valid_until: date | None
 
 
 def _line(node: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +90,7 @@ def _line(node: dict[str, Any]) -> dict[str, Any]:
 def _common(node: dict[str, Any], statuses: dict[str, str]) -> dict[str, Any]:
     return {
         "id": node["id"],
-        "number": node["number"],
+        "number": node["number"] or NO_NUMBER,
         "status": statuses[node["status"]],
         "currency": node["currency"],
         "subtotalCents": node["subtotal"],
@@ -70,7 +98,7 @@ def _common(node: dict[str, Any], statuses: dict[str, str]) -> dict[str, Any]:
         "totalCents": node["total"],
         "issueDate": node["issueDate"],
         "dueDate": node["dueDate"],
-        "customer": _customer(node["customer"]),
+        "customer": customer(node["customer"]) if node["customer"] else None,
         "lines": [_line(line) for line in node["lines"]],
         "createdAt": node["createdAt"],
     }
@@ -96,14 +124,3 @@ def document(node: dict[str, Any]) -> dict[str, Any]:
 
 def page(connection: dict[str, Any]) -> dict[str, Any]:
     return page_of(connection, document)
-
-
-_error_body = snake_error_body("fields")
-
-
-def invoice_or_404(node: dict[str, Any], _: RestRequest) -> Any:
-    """/invoices/{id} names invoices and credit notes; a quote's id finds nothing there."""
-    if node["kind"] == "QUOTE":
-        reply = ErrorReply(404, "NOT_FOUND", "invoice not found")
-        return JSONResponse(_error_body(reply), status_code=404)
-    return invoice(node)

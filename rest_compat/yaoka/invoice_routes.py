@@ -8,19 +8,19 @@ an issued quote can be converted into invoices.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from rest_compat.engine import RestRequest, Route, id_from_path
+from rest_compat.engine import Inputs, Route
 from rest_compat.yaoka import invoice_presenters as present
-from rest_compat.yaoka.invoice_input import (
+from rest_compat.yaoka.invoice_bodies import (
     CONVERSION_FIELDS,
     LINE_FIELDS,
-    action_variables,
-    conversion_variables,
-    document_variables,
+    ActionBody,
+    ConversionBody,
+    DocumentBody,
+    QuoteBody,
 )
-from rest_compat.yaoka.paging import page_variables
+from rest_compat.yaoka.paging import CursorPage, CursorQuery
 
 INVOICES = "/api/v1/orgs/{orgId}/invoices"
 QUOTES = "/api/v1/orgs/{orgId}/quotes"
@@ -33,17 +33,31 @@ PAGING = (
 )
 
 
-def _page_variables(*kinds: str) -> Callable[[RestRequest], dict[str, Any]]:
-    def variables(request: RestRequest) -> dict[str, Any]:
-        found = page_variables(request)
-        if kinds:
-            found["kind"] = list(kinds)
-        return found
-
-    return variables
+def _invoice_page(inputs: Inputs[None, CursorQuery]) -> dict[str, Any]:
+    return {**inputs.query.variables(), "kind": ["INVOICE", "CREDIT_NOTE"]}
 
 
-def _first(data: dict[str, Any], _: RestRequest) -> dict[str, Any]:
+def _quote_page(inputs: Inputs[None, CursorQuery]) -> dict[str, Any]:
+    return inputs.query.variables()
+
+
+def _create(inputs: Inputs[DocumentBody, None]) -> dict[str, Any]:
+    return {"input": inputs.body.graphql()}
+
+
+def _by_id(inputs: Inputs[None, None]) -> dict[str, Any]:
+    return {"id": inputs.id}
+
+
+def _action(inputs: Inputs[ActionBody, None]) -> dict[str, Any]:
+    return inputs.body.variables(inputs.id)
+
+
+def _convert(inputs: Inputs[ConversionBody, None]) -> dict[str, Any]:
+    return {"id": inputs.id, "input": inputs.body.graphql()}
+
+
+def _first(data: dict[str, Any], _: Any) -> dict[str, Any]:
     """The one mutation of the request that ran (the others were not included)."""
     return present.document(next(iter(data.values())))
 
@@ -53,21 +67,25 @@ ROUTES = (
         "GET",
         INVOICES,
         "YaokaListInvoices",
-        variables=_page_variables("INVOICE", "CREDIT_NOTE"),
+        query=CursorQuery,
+        to_variables=_invoice_page,
+        response=CursorPage[present.Invoice],
         present=lambda data, _: present.page(data["invoices"]),
         summary="List invoices and credit notes (negative totals, `creditedInvoiceId` set), "
         f"oldest first. {PAGING}",
-        query_parameters=("limit", "cursor"),
         error_statuses=(400, 401, 404),
     ),
     Route(
         "POST",
         INVOICES,
         "YaokaCreateInvoice",
-        variables=document_variables,
+        body=DocumentBody,
+        to_variables=_create,
+        response=present.Invoice,
         present=lambda data, _: present.invoice(data["createInvoice"]),
         status=201,
-        summary="Create a draft invoice (`number` null until finalized). `vatRate` is a "
+        summary="Create a draft invoice (`number` is the empty string until finalized). "
+        "`vatRate` is a "
         "percentage (20 = 20 %); amounts are integer cents.",
         request_example={"customerId": "<customer id>", "dueDate": "2026-03-31", "lines": LINES},
         error_fields=LINE_FIELDS,
@@ -77,8 +95,9 @@ ROUTES = (
         "GET",
         INVOICES + "/{id}",
         "YaokaGetInvoice",
-        variables=id_from_path,
-        present=lambda data, request: present.invoice_or_404(data["invoice"], request),
+        to_variables=_by_id,
+        response=present.Invoice,
+        present=lambda data, _: present.invoice(data["invoice"]),
         summary="Get an invoice or a credit note",
         error_statuses=(401, 404),
     ),
@@ -86,7 +105,9 @@ ROUTES = (
         "PATCH",
         INVOICES + "/{id}",
         "YaokaUpdateInvoice",
-        variables=action_variables,
+        body=ActionBody,
+        to_variables=_action,
+        response=present.Invoice,
         present=_first,
         summary="`finalize` a draft (it takes its number, status `sent`), `mark_paid` a sent "
         "invoice (paid in full today), or `cancel` (a draft is voided; a sent or paid invoice "
@@ -98,7 +119,8 @@ ROUTES = (
         "POST",
         INVOICES + "/{id}/credit-note",
         "YaokaCreditInvoice",
-        variables=id_from_path,
+        to_variables=_by_id,
+        response=present.Invoice,
         present=lambda data, _: present.invoice(data["creditInvoice"]),
         status=201,
         summary="Issue the credit note that cancels a sent or paid invoice; returns it as an "
@@ -110,17 +132,20 @@ ROUTES = (
         "GET",
         QUOTES,
         "YaokaListQuotes",
-        variables=_page_variables(),
+        query=CursorQuery,
+        to_variables=_quote_page,
+        response=CursorPage[present.Quote],
         present=lambda data, _: present.page(data["invoices"]),
         summary=f"List quotes, oldest first. {PAGING}",
-        query_parameters=("limit", "cursor"),
         error_statuses=(400, 401, 404),
     ),
     Route(
         "POST",
         QUOTES,
         "YaokaCreateQuote",
-        variables=lambda request: document_variables(request, quote=True),
+        body=QuoteBody,
+        to_variables=_create,
+        response=present.Quote,
         present=lambda data, _: present.quote(data["createQuote"]),
         status=201,
         summary="Create a quote, issued at once (numbered, status `sent`). Body as for an "
@@ -137,13 +162,17 @@ ROUTES = (
         "POST",
         QUOTES + "/{id}/convert",
         "YaokaConvertQuote",
-        variables=conversion_variables,
+        body=ConversionBody,
+        to_variables=_convert,
+        response=present.Invoice,
         present=lambda data, _: present.invoice(data["convertQuote"]),
         status=201,
         summary="Convert a sent or accepted quote into a draft invoice, and accept the quote. "
-        'Body: `{"type": "deposit", "percent": 30}`, `{"type": "deposit", "amountCents": '
-        '30000}` (gross) or `{"type": "balance"}` (the quote less the deposits already '
-        "invoiced). Refused or expired quotes, or a balance already covered: 409.",
+        "Without a body (the owner's contract defines none): the balance invoice, i.e. the "
+        "whole quote less the deposits already invoiced (the full quote when there are none). "
+        'Optional body: `{"type": "deposit", "percent": 30}`, `{"type": "deposit", '
+        '"amountCents": 30000}` (gross) or `{"type": "balance"}`. Invoice ids, unknown or '
+        "malformed ids: 404. Refused or expired quotes, or a balance already covered: 409.",
         request_example={"type": "deposit", "percent": 30},
         error_fields=CONVERSION_FIELDS,
         error_statuses=(400, 401, 404, 409),

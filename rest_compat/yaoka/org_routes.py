@@ -1,10 +1,54 @@
-"""yaoka `/orgs` routes: provisioning and lookup."""
+"""yaoka `/orgs` routes: provisioning and lookup.
+
+The per-org key is shown once, in the 201 of `POST /orgs`. A replay of that request (same
+Idempotency-Key) answers the same org with `apiKey.raw` as an empty string: the stored response
+never holds the plaintext key (only its hash is kept), so a partner whose first response was
+lost acts on the org with its master key.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from datetime import datetime
+from typing import Any, Literal
 
-from rest_compat.engine import RestInputError, RestRequest, Route
+from pydantic import Field
+
+from rest_compat.engine import Inputs, Route
+from rest_compat.engine.models import CamelContractModel
+from rest_compat.engine.values import NonBlankText, Text
+from rest_compat.yaoka.values import Response
+
+
+class OrgBody(CamelContractModel):
+    name: NonBlankText
+    owner_email: NonBlankText = Field(description="The owner's email (its format is checked)")
+    owner_name: Text | None = None
+    siret: Text | None = Field(default=None, description="14 digits (Luhn-checked)")
+    external_ref: Text | None = Field(
+        default=None, description="Your internal id for this OF (unique per partner: 409)"
+    )
+
+
+class Org(Response):
+    id: str
+    name: str
+    siret: str | None
+    mode: Literal["test", "live"]
+    created_at: datetime
+
+
+class OrgKey(Response):
+    raw: str = Field(
+        description="Plaintext per-org key, shown ONLY ONCE: an Idempotency-Key replay of "
+        "this request answers an empty string (the key is never stored)"
+    )
+    preview: str
+
+
+class OrgCreated(Response):
+    org: Org
+    api_key: OrgKey
 
 
 def org(node: dict[str, Any]) -> dict[str, Any]:
@@ -17,27 +61,7 @@ def org(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _optional_text(body: dict[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        raise RestInputError("Invalid input", {name: "must be a string"})
-    return value
-
-
-def _create_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.require("name", "ownerEmail")
-    return {
-        "input": {
-            "name": _optional_text(body, "name"),
-            "ownerEmail": _optional_text(body, "ownerEmail"),
-            "ownerName": _optional_text(body, "ownerName"),
-            "siret": _optional_text(body, "siret"),
-            "externalRef": _optional_text(body, "externalRef"),
-        }
-    }
-
-
-def _created(data: dict[str, Any], _: RestRequest) -> dict[str, Any]:
+def _created(data: dict[str, Any], _: Any) -> dict[str, Any]:
     payload = data["provisionOrganization"]
     return {
         "org": org(payload["organization"]),
@@ -48,15 +72,35 @@ def _created(data: dict[str, Any], _: RestRequest) -> dict[str, Any]:
     }
 
 
+def without_raw_key(body: bytes) -> bytes:
+    """What the idempotency store keeps of a `POST /orgs` response: no plaintext key."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return body
+    if isinstance(payload, dict) and isinstance(payload.get("apiKey"), dict):
+        payload["apiKey"]["raw"] = ""
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return body  # an error body: nothing secret in it
+
+
+def _create_variables(inputs: Inputs[OrgBody, None]) -> dict[str, Any]:
+    return {"input": inputs.body.graphql()}
+
+
 ROUTES = (
     Route(
         "POST",
         "/api/v1/orgs",
         "YaokaCreateOrg",
-        variables=_create_variables,
+        body=OrgBody,
+        to_variables=_create_variables,
+        response=OrgCreated,
         present=_created,
         status=201,
-        summary="Provision a new OF (organization)",
+        summary="Provision a new OF (organization) and its per-org key (master key only). "
+        "`apiKey.raw` is shown once: an Idempotency-Key replay answers the same org with "
+        "`apiKey.raw` empty (the plaintext key is never stored).",
         request_example={
             "name": "Formation Dupont",
             "siret": "73282932000074",
@@ -65,12 +109,14 @@ ROUTES = (
             "externalRef": "of_123",
         },
         error_statuses=(400, 401, 403, 409),
+        idempotent_body=without_raw_key,
     ),
     Route(
         "GET",
         "/api/v1/orgs/{orgId}",
         "YaokaGetOrg",
-        variables=lambda request: {"id": request.path_params["orgId"]},
+        to_variables=lambda inputs: {"id": inputs.path["orgId"]},
+        response=Org,
         present=lambda data, _: org(data["organization"]),
         summary="Get an org by id",
         error_statuses=(401, 404),

@@ -4,25 +4,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from rest_compat.engine import RestRequest
-from rest_compat.engine.query import int_parameter
+from pydantic import Field
+
+from rest_compat.engine.models import CamelContractModel
+from rest_compat.engine.values import QueryInteger, Text
+from rest_compat.yaoka.values import Response
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 100
+T = TypeVar("T")
 
 
-def page_variables(request: RestRequest) -> dict[str, Any]:
-    variables: dict[str, Any] = {
-        "first": int_parameter(
-            request, "limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT
-        )
-    }
-    cursor = request.query.get("cursor")
-    if cursor:
-        variables["after"] = cursor
-    return variables
+class CursorQuery(CamelContractModel):
+    limit: QueryInteger = Field(
+        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page (1-100)"
+    )
+    cursor: Text | None = Field(
+        default=None, description="The previous page's `nextCursor`; absent for the first page"
+    )
+
+    def variables(self) -> dict[str, Any]:
+        """GraphQL `first` and `after`."""
+        return {"first": self.limit, "after": self.cursor}
+
+
+class CursorPage(Response, Generic[T]):
+    """A page of a yaoka list, oldest first."""
+
+    data: list[T]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: last")
 
 
 def page_of(
