@@ -34,6 +34,7 @@ from models.notifications import Notification, NotificationPreferences
 from models.parties import Party, PartyKind, PartyStatus
 from models.sales import SalesOrder, SalesOrderLine, SalesOrderStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
+from models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "UNSCOPED",
@@ -54,6 +55,7 @@ __all__ = [
     "Country",
     "Customer",
     "CustomerStatus",
+    "DeliveryStatus",
     "DocumentKind",
     "DocumentStatus",
     "EInvoiceFormat",
@@ -94,4 +96,6 @@ __all__ = [
     "TenantMixin",
     "User",
     "Warehouse",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -42,6 +42,8 @@ from schema.parties.queries import PartiesQuery
 from schema.sales.mutations import SalesMutation
 from schema.sales.queries import SalesQuery
 from schema.scalars import SCALAR_MAP
+from schema.webhooks.mutations import WebhooksMutation
+from schema.webhooks.queries import WebhooksQuery
 
 Query = merge_types(
     "Query",
@@ -60,6 +62,7 @@ Query = merge_types(
         SalesQuery,
         AccountingQuery,
         AuditQuery,
+        WebhooksQuery,
     ),
 )
 Mutation = merge_types(
@@ -78,6 +81,7 @@ Mutation = merge_types(
         InventoryMutation,
         SalesMutation,
         AccountingMutation,
+        WebhooksMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from resolvers.files.content_types import UploadPolicy
 from resolvers.files.storage import LocalDiskStorage
 from resolvers.identity.secrets import AuthConfig
+from resolvers.integrations import Integrations
 from resolvers.unit_of_work import Database
 from rest_compat.engine import RestCompat
 from rest_compat.registry import CONTRACTS
@@ -61,6 +62,15 @@ class HostBinding:
         await self.app(scope, receive, send)
 
 
+def integrations_for(settings: Settings) -> Integrations:
+    return Integrations(
+        box=settings.secret_box(),
+        webhooks_allow_private=settings.webhooks_allow_private,
+        webhook_retry_base=timedelta(seconds=settings.webhooks_retry_base_seconds),
+        webhook_max_attempts=settings.webhooks_max_attempts,
+    )
+
+
 def create_app(
     settings: Settings, database_url: str, *, run_worker: bool | None = None
 ) -> Starlette:
@@ -69,6 +79,7 @@ def create_app(
     auth = auth_config(settings)
     schema = build_schema(settings.max_query_depth, settings.max_query_tokens, settings.max_aliases)
     storage = LocalDiskStorage(settings.data_dir / "files")
+    integrations = integrations_for(settings)
     upload_policy = UploadPolicy.of(settings.max_upload_bytes, settings.upload_content_types)
     # One LISTEN connection per process feeds every subscription (started by the lifespan).
     events = EventHub(db, libpq_url(database_url))
@@ -81,13 +92,19 @@ def create_app(
         storage=storage,
         upload_policy=upload_policy,
         events=events,
+        integrations=integrations,
     )
     idempotency = DatabaseIdempotencyStore(db, timedelta(hours=settings.idempotency_hours))
     rest = RestCompat(
         schema,
         CONTRACTS,
         context_factory=lambda request: Context(
-            db=db, auth=auth, request=request, storage=storage, upload_policy=upload_policy
+            db=db,
+            auth=auth,
+            request=request,
+            storage=storage,
+            upload_policy=upload_policy,
+            integrations=integrations,
         ),
         idempotency=idempotency,
     )
@@ -114,7 +131,7 @@ def create_app(
                 from server.jobs import configure_jobs, create_job_app
                 from server.jobs import run_worker as run_jobs
 
-                configure_jobs(db)
+                configure_jobs(db, integrations)
                 job_app = create_job_app(database_url)
                 async with job_app.open_async():
                     worker = asyncio.create_task(run_jobs(job_app, install_signal_handlers=False))
@@ -155,4 +172,5 @@ def create_app(
     app.state.idempotency = idempotency
     app.state.events = events
     app.state.storage = storage
+    app.state.integrations = integrations
     return app

@@ -116,6 +116,7 @@ def _bootstrap(settings: Settings, args: argparse.Namespace) -> int:
 def _worker(settings: Settings, _: argparse.Namespace) -> int:
     from resolvers.unit_of_work import Database
     from server import migrate
+    from server.app import integrations_for
     from server.database import create_engine
     from server.jobs import configure_jobs, create_job_app, run_worker
     from server.logging import configure_logging
@@ -125,7 +126,7 @@ def _worker(settings: Settings, _: argparse.Namespace) -> int:
 
     async def run(url: str) -> None:
         db = Database(create_engine(url, settings))
-        configure_jobs(db)
+        configure_jobs(db, integrations_for(settings))
         app = create_job_app(url)
         try:
             async with app.open_async():
@@ -136,6 +137,28 @@ def _worker(settings: Settings, _: argparse.Namespace) -> int:
     with database_url(settings) as url:
         migrate.upgrade(url)
         asyncio.run(run(url))
+    return 0
+
+
+def _rotate_secrets(settings: Settings, _: argparse.Namespace) -> int:
+    from resolvers.secrets import rotate_all
+    from resolvers.unit_of_work import Database
+    from server import migrate
+    from server.database import create_engine
+    from server.runtime import database_url
+
+    async def run(url: str) -> int:
+        db = Database(create_engine(url, settings))
+        try:
+            async with db.platform() as session:
+                return await rotate_all(session, settings.secret_box())
+        finally:
+            await db.dispose()
+
+    with database_url(settings) as url:
+        migrate.upgrade(url)
+        count = asyncio.run(run(url))
+    print(f"re-encrypted {count} secret(s) with the newest key")
     return 0
 
 
@@ -158,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     bootstrap.add_argument("--admin-password", help="instead of a generated one")
     bootstrap.set_defaults(handler=_bootstrap)
     commands.add_parser("worker", help="run a background job worker").set_defaults(handler=_worker)
+    commands.add_parser(
+        "rotate-secrets", help="re-encrypt every stored secret with the newest encryption key"
+    ).set_defaults(handler=_rotate_secrets)
     return parser
 
 

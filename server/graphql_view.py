@@ -17,6 +17,7 @@ from strawberry.types.unset import UnsetType
 from resolvers.files.content_types import UploadPolicy
 from resolvers.files.storage import FileStorage
 from resolvers.identity.secrets import AuthConfig
+from resolvers.integrations import Integrations
 from resolvers.unit_of_work import Database
 from schema.context import Context
 from schema.credentials import from_connection_params, from_headers
@@ -49,6 +50,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         storage: FileStorage | None = None,
         upload_policy: UploadPolicy | None = None,
         events: EventSource | None = None,
+        integrations: Integrations | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -62,6 +64,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         self.events = events
         self.storage = storage
         self.upload_policy = upload_policy or UploadPolicy()
+        self.integrations = integrations
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _unguarded_upload(scope):
@@ -95,6 +98,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
             storage=self.storage,
             upload_policy=self.upload_policy,
             events=self.events,
+            integrations=self.integrations,
         )
         if isinstance(request, Request):
             opened = _http_requests.get()

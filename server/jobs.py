@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import uuid
 from datetime import timedelta
 from typing import Final
 
+import httpx
 import procrastinate
 from procrastinate.schema import SchemaManager
 
 from resolvers.events import purge_events
 from resolvers.idempotency import purge_expired
+from resolvers.integrations import Integrations
 from resolvers.invoicing.recurrence import generate_due
 from resolvers.unit_of_work import Database
+from resolvers.webhooks.delivery import deliver_endpoint
+from resolvers.webhooks.outbox import DELIVER_TASK
 from server.database import libpq_url
 
 __all__ = [
@@ -32,6 +37,7 @@ __all__ = [
     "PURGE_IDEMPOTENCY_TASK",
     "configure_jobs",
     "create_job_app",
+    "deliver_webhooks",
     "generate_recurring_invoices",
     "procrastinate_schema_sql",
     "purge_idempotency_keys",
@@ -59,12 +65,21 @@ SHUTDOWN_GRACEFUL_TIMEOUT: Final = 30.0
 # Tasks run outside any request, so they get their database from the process that runs the
 # worker (the web server's lifespan or the CLI) rather than building engines of their own.
 _database: Database | None = None
+_integrations: Integrations | None = None
 
 
-def configure_jobs(db: Database | None) -> None:
-    """Give tasks the process's `Database` (None forgets it, e.g. when a test ends)."""
-    global _database
+def configure_jobs(db: Database | None, integrations: Integrations | None = None) -> None:
+    """Give tasks the process's `Database` and integrations (None forgets them, e.g. when a
+    test ends)."""
+    global _database, _integrations
     _database = db
+    _integrations = integrations
+
+
+def _outside() -> Integrations:
+    if _integrations is None:
+        raise RuntimeError("jobs are not configured with integrations (configure_jobs)")
+    return _integrations
 
 
 def _db() -> Database:
@@ -97,6 +112,12 @@ async def generate_recurring_invoices(timestamp: int) -> int:
     return count
 
 
+async def deliver_webhooks(endpoint_id: str) -> int:
+    """Send an endpoint's due webhook deliveries in order (retries reschedule this task)."""
+    async with httpx.AsyncClient(follow_redirects=False) as client:
+        return await deliver_endpoint(_db(), _outside(), client, uuid.UUID(endpoint_id))
+
+
 def create_job_app(database_url: str) -> procrastinate.App:
     """A new app (its own connector and task registry) on the database of `database_url`.
 
@@ -111,6 +132,7 @@ def create_job_app(database_url: str) -> procrastinate.App:
     app.periodic(cron=PURGE_EVENTS_CRON)(purge_log)
     recurring = app.task(name=GENERATE_RECURRING_TASK)(generate_recurring_invoices)
     app.periodic(cron=GENERATE_RECURRING_CRON)(recurring)
+    app.task(name=DELIVER_TASK)(deliver_webhooks)
     return app
 
 

@@ -10,6 +10,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from resolvers.files.content_types import DEFAULT_CONTENT_TYPES, DEFAULT_MAX_UPLOAD_BYTES
+from resolvers.secrets import SecretBox
 
 
 class Settings(BaseSettings):
@@ -40,6 +41,18 @@ class Settings(BaseSettings):
     # Uploads: the size limit in bytes and the accepted content types (a JSON list).
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     upload_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
+    # Secrets at rest (a JSON list, newest first: it encrypts, all decrypt); empty derives one
+    # key from the secret key. Rotate with `comptoir rotate-secrets` after adding a key.
+    encryption_keys: list[str] = Field(default_factory=list)
+    # Outbound webhooks: endpoints on private/loopback addresses are refused unless true.
+    webhooks_allow_private: bool = False
+    # Seconds before the first webhook retry; doubles on each further attempt.
+    webhooks_retry_base_seconds: float = 30.0
+    webhooks_max_attempts: int = 8
+
+    def secret_box(self) -> SecretBox:
+        """The key ring that seals secrets at rest."""
+        return SecretBox(self.encryption_keys or [self.resolved_secret_key()])
 
     def resolved_secret_key(self) -> str:
         """The signing/encryption secret; generated once into the data directory if unset."""

@@ -23,6 +23,7 @@ from resolvers.invoicing.drafts import copy_lines, ensure_draft
 from resolvers.invoicing.lookup import document_for_update
 from resolvers.invoicing.money import TaxAmount
 from resolvers.invoicing.numbering import flush_numbered, format_number, series_for, take_number
+from resolvers.webhooks.outbox import invoice_event
 
 FINALIZED = (DocumentStatus.ISSUED, DocumentStatus.SENT)
 
@@ -73,6 +74,7 @@ async def issue(session: AsyncSession, document: Invoice, *, sent: bool = False)
     document.issued_at = now
     if sent:
         document.sent_at = now
+        await invoice_event(session, "invoice.sent", document)
     await flush_numbered(session)
     await post_document(session, document)
 
@@ -87,6 +89,7 @@ async def send(session: AsyncSession, actor: Actor | None, document_id: uuid.UUI
         document.status = DocumentStatus.SENT
         document.sent_at = datetime.now(UTC)
         await session.flush()
+        await invoice_event(session, "invoice.sent", document)
     elif document.status is not DocumentStatus.SENT:
         raise Conflict(f"a {document.status.value} document cannot be sent")
     await record(session, actor, f"{document.kind.value}.sent", document.kind.value, document.id)

@@ -18,6 +18,7 @@ from resolvers.invoicing.inputs import PaymentInput
 from resolvers.invoicing.lifecycle import FINALIZED, today
 from resolvers.invoicing.lookup import document_for_update
 from resolvers.validation import FieldErrors
+from resolvers.webhooks.outbox import invoice_event
 
 
 async def record_payment(
@@ -92,6 +93,7 @@ async def _pay(
     if invoice.amount_paid >= invoice.total:
         invoice.status = DocumentStatus.PAID
         invoice.paid_at = payment.paid_on
+        await invoice_event(session, "invoice.paid", invoice)
     await session.flush()
     await post_payment(session, invoice, payment)
     return payment

@@ -36,7 +36,6 @@ from models import (
     Warehouse,
 )
 from resolvers.errors import BadUserInput, Conflict
-from resolvers.events import publish
 from resolvers.identity.actor import Actor
 from resolvers.inventory.stock import Mover, StockKey, lock_levels, move, quantity
 from resolvers.invoicing import drafts
@@ -46,6 +45,7 @@ from resolvers.sales.access import ORDERS, WRITE, require
 from resolvers.sales.inputs import Shipment
 from resolvers.sales.orders import order_for_update, order_lines
 from resolvers.validation import FieldErrors
+from resolvers.webhooks.outbox import publish_and_emit
 
 S = SalesOrderStatus
 FULFILLED_EVENT: Final = "sales_order.fulfilled"
@@ -250,7 +250,7 @@ async def _ship(
             order.status = final
         order.shipped_at = _now()
     await session.flush()
-    await publish(
+    await publish_and_emit(
         session,
         order_topic(order.id),
         FULFILLED_EVENT if complete else PARTIAL_SHIP_EVENT,

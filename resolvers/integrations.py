@@ -1,0 +1,24 @@
+"""What use cases that talk to the outside world need from the process: keys and policies.
+
+The server builds one `Integrations` from its settings and hands it to GraphQL (the context)
+and to jobs; use cases take it explicitly, so tests pass their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from resolvers.secrets import SecretBox
+
+__all__ = ["Integrations"]
+
+
+@dataclass(frozen=True)
+class Integrations:
+    box: SecretBox
+    # Outbound webhooks: private/loopback endpoints allowed (tests, local development).
+    webhooks_allow_private: bool = False
+    webhook_retry_base: timedelta = timedelta(seconds=30)
+    webhook_max_attempts: int = 8
+    webhook_timeout_seconds: float = 10.0
