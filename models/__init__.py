@@ -23,6 +23,7 @@ from models.invoicing import (
     Payment,
     RenderedDocument,
 )
+from models.mail import MailEvent, MailStatus
 from models.messenger import (
     Conversation,
     ConversationKind,
@@ -67,6 +68,8 @@ __all__ = [
     "JournalSource",
     "JournalTransaction",
     "LineMode",
+    "MailEvent",
+    "MailStatus",
     "Membership",
     "MembershipRole",
     "Message",

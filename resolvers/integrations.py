@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from resolvers.files.storage import FileStorage
+from resolvers.mail.transport import MailTransport
 from resolvers.secrets import SecretBox
 
 __all__ = ["Integrations"]
@@ -22,3 +24,10 @@ class Integrations:
     webhook_retry_base: timedelta = timedelta(seconds=30)
     webhook_max_attempts: int = 8
     webhook_timeout_seconds: float = 10.0
+    # Mail: where it goes (SMTP or an outbox folder), the sender, retries with backoff.
+    mail: MailTransport | None = None
+    mail_from: str = "Comptoir <noreply@localhost>"
+    mail_retry_base: timedelta = timedelta(seconds=60)
+    mail_max_attempts: int = 5
+    # Files attached to mails (the server's file storage).
+    storage: FileStorage | None = None

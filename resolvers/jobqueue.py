@@ -33,6 +33,4 @@ async def defer(
 ) -> None:
     """Queue `task(**args)` to run at `at` (default now); jobs sharing a `lock` run one at a
     time, in the order they were queued."""
-    await session.execute(
-        _DEFER, {"task": task, "lock": lock, "args": json.dumps(args), "at": at}
-    )
+    await session.execute(_DEFER, {"task": task, "lock": lock, "args": json.dumps(args), "at": at})

@@ -32,6 +32,8 @@ from schema.inventory.queries import InventoryQuery
 from schema.invoicing.mutations import InvoicingMutation
 from schema.invoicing.queries import InvoicingQuery
 from schema.loaders import OperationLoaders
+from schema.mail.mutations import MailMutation
+from schema.mail.queries import MailQuery
 from schema.messenger.mutations import MessengerMutation
 from schema.messenger.queries import MessengerQuery
 from schema.messenger.subscriptions import MessengerSubscription
@@ -63,6 +65,7 @@ Query = merge_types(
         AccountingQuery,
         AuditQuery,
         WebhooksQuery,
+        MailQuery,
     ),
 )
 Mutation = merge_types(
@@ -82,6 +85,7 @@ Mutation = merge_types(
         SalesMutation,
         AccountingMutation,
         WebhooksMutation,
+        MailMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))

@@ -17,9 +17,10 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resolvers.files.content_types import UploadPolicy
-from resolvers.files.storage import LocalDiskStorage
+from resolvers.files.storage import FileStorage, LocalDiskStorage
 from resolvers.identity.secrets import AuthConfig
 from resolvers.integrations import Integrations
+from resolvers.mail.transport import transport_for
 from resolvers.unit_of_work import Database
 from rest_compat.engine import RestCompat
 from rest_compat.registry import CONTRACTS
@@ -62,12 +63,18 @@ class HostBinding:
         await self.app(scope, receive, send)
 
 
-def integrations_for(settings: Settings) -> Integrations:
+def integrations_for(settings: Settings, storage: FileStorage | None = None) -> Integrations:
+    """Keys, transports and policies for what talks to the outside world."""
     return Integrations(
         box=settings.secret_box(),
         webhooks_allow_private=settings.webhooks_allow_private,
         webhook_retry_base=timedelta(seconds=settings.webhooks_retry_base_seconds),
         webhook_max_attempts=settings.webhooks_max_attempts,
+        mail=transport_for(settings.smtp_url, settings.data_dir / "outbox"),
+        mail_from=settings.mail_from,
+        mail_retry_base=timedelta(seconds=settings.mail_retry_base_seconds),
+        mail_max_attempts=settings.mail_max_attempts,
+        storage=storage or LocalDiskStorage(settings.data_dir / "files"),
     )
 
 
@@ -79,7 +86,7 @@ def create_app(
     auth = auth_config(settings)
     schema = build_schema(settings.max_query_depth, settings.max_query_tokens, settings.max_aliases)
     storage = LocalDiskStorage(settings.data_dir / "files")
-    integrations = integrations_for(settings)
+    integrations = integrations_for(settings, storage)
     upload_policy = UploadPolicy.of(settings.max_upload_bytes, settings.upload_content_types)
     # One LISTEN connection per process feeds every subscription (started by the lifespan).
     events = EventHub(db, libpq_url(database_url))

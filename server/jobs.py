@@ -22,6 +22,8 @@ from resolvers.events import purge_events
 from resolvers.idempotency import purge_expired
 from resolvers.integrations import Integrations
 from resolvers.invoicing.recurrence import generate_due
+from resolvers.mail.outbox import SEND_MAIL_TASK
+from resolvers.mail.sending import send_mail_event
 from resolvers.unit_of_work import Database
 from resolvers.webhooks.delivery import deliver_endpoint
 from resolvers.webhooks.outbox import DELIVER_TASK
@@ -43,6 +45,7 @@ __all__ = [
     "purge_idempotency_keys",
     "purge_old_events",
     "run_worker",
+    "send_mail",
 ]
 
 log = logging.getLogger(__name__)
@@ -118,6 +121,12 @@ async def deliver_webhooks(endpoint_id: str) -> int:
         return await deliver_endpoint(_db(), _outside(), client, uuid.UUID(endpoint_id))
 
 
+async def send_mail(mail_event_id: str) -> str | None:
+    """Render and send one queued mail (failures reschedule this task with backoff)."""
+    status = await send_mail_event(_db(), _outside(), uuid.UUID(mail_event_id))
+    return None if status is None else status.value
+
+
 def create_job_app(database_url: str) -> procrastinate.App:
     """A new app (its own connector and task registry) on the database of `database_url`.
 
@@ -133,6 +142,7 @@ def create_job_app(database_url: str) -> procrastinate.App:
     recurring = app.task(name=GENERATE_RECURRING_TASK)(generate_recurring_invoices)
     app.periodic(cron=GENERATE_RECURRING_CRON)(recurring)
     app.task(name=DELIVER_TASK)(deliver_webhooks)
+    app.task(name=SEND_MAIL_TASK)(send_mail)
     return app
 
 

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     # Seconds before the first webhook retry; doubles on each further attempt.
     webhooks_retry_base_seconds: float = 30.0
     webhooks_max_attempts: int = 8
+    # Mail: smtp://user:password@host:port (STARTTLS when offered) or smtps://; unset, mails
+    # are written as .eml files into <data dir>/outbox.
+    smtp_url: str | None = None
+    mail_from: str = "Comptoir <noreply@localhost>"
+    mail_retry_base_seconds: float = 60.0
+    mail_max_attempts: int = 5
 
     def secret_box(self) -> SecretBox:
         """The key ring that seals secrets at rest."""

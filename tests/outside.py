@@ -1,7 +1,7 @@
 """Real local counterparts of the outside world, started by the tests that need them.
 
 `Receiver` is a tiny Starlette app served by uvicorn in a thread: it records every request
-and answers with the statuses it is told to (then 200).
+and answers with the statuses it is told to (then 200). `smtp_server` runs aiosmtpd.
 """
 
 from __future__ import annotations
@@ -12,8 +12,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesParser
+from typing import Any
 
 import uvicorn
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -78,3 +83,51 @@ def webhook_receiver() -> Iterator[Receiver]:
     with serve_in_thread(app) as base:
         receiver.url = base + "/hooks"
         yield receiver
+
+
+@dataclass
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) that keeps what arrives; answers `refusals` first."""
+
+    url: str
+    messages: list[Any] = field(default_factory=list)  # email.message.EmailMessage
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def smtp_server() -> Iterator[SmtpSink]:
+    port = free_port()
+    sink = SmtpSink(url=f"smtp://mailer:secret-pass@127.0.0.1:{port}")
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            if sink.refusals:
+                return sink.refusals.pop(0)
+            sink.messages.append(
+                BytesParser(policy=policy.default).parsebytes(envelope.original_content)
+            )
+            sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            return "250 OK"
+
+    def authenticate(
+        server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            b"mailer",
+            b"secret-pass",
+        )
+        return AuthResult(success=ok)
+
+    controller = Controller(
+        Handler(),
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()

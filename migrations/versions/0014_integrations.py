@@ -1,4 +1,5 @@
-"""Integrations: outbound webhook endpoints (sealed signing secrets) and their deliveries.
+"""Integrations: outbound webhook endpoints (sealed signing secrets) and their deliveries;
+the mail outbox.
 
 Revision ID: 0014_integrations
 Revises: 0011_books
@@ -114,8 +115,66 @@ def upgrade() -> None:
         unique=False,
     )
 
+    mail_status = postgresql.ENUM("queued", "sent", "failed", name="mail_status", create_type=False)
+    mail_status.create(op.get_bind(), checkfirst=False)
+    op.create_table(
+        "mail_events",
+        sa.Column("invoice_id", sa.Uuid(), nullable=True),
+        sa.Column("requested_by", sa.Uuid(), nullable=True),
+        sa.Column("to_addresses", postgresql.ARRAY(sa.String(length=320)), nullable=False),
+        sa.Column("cc_addresses", postgresql.ARRAY(sa.String(length=320)), nullable=False),
+        sa.Column("subject", sa.Text(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("attachment_file_ids", postgresql.ARRAY(sa.Uuid()), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=True),
+        sa.Column("status", mail_status, nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column(
+            "next_attempt_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.func.now(),
+            nullable=False,
+        ),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("message_id", sa.String(length=255), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("organization_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"],
+            ["invoices.id"],
+            name=op.f("fk_mail_events_invoice_id_invoices"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_mail_events_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_events")),
+    )
+    op.create_index("ix_mail_events_invoice_id", "mail_events", ["invoice_id"], unique=False)
+    op.create_index(
+        op.f("ix_mail_events_organization_id"), "mail_events", ["organization_id"], unique=False
+    )
+    op.create_index(
+        "ix_mail_events_organization_id_created_at",
+        "mail_events",
+        ["organization_id", "created_at"],
+        unique=False,
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("mail_events")
+    sa.Enum(name="mail_status").drop(op.get_bind(), checkfirst=False)
     op.drop_table("webhook_deliveries")
     op.drop_table("webhook_endpoints")
     sa.Enum(name="webhook_delivery_status").drop(op.get_bind(), checkfirst=False)

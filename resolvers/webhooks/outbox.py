@@ -40,6 +40,7 @@ EVENT_TYPES: Final = (
     "sales_order.partial_ship",
 )
 
+
 def endpoint_lock(endpoint_id: uuid.UUID) -> str:
     return f"webhook-endpoint:{endpoint_id}"
 
