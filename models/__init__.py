@@ -32,6 +32,7 @@ from models.messenger import (
     MessageAttachment,
 )
 from models.notifications import Notification, NotificationPreferences
+from models.oauth import OAuthState, OAuthToken
 from models.parties import Party, PartyKind, PartyStatus
 from models.sales import SalesOrder, SalesOrderLine, SalesOrderStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
@@ -79,6 +80,8 @@ __all__ = [
     "Notification",
     "NotificationPreferences",
     "NumberCounter",
+    "OAuthState",
+    "OAuthToken",
     "Organization",
     "Partner",
     "Party",

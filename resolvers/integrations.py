@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from resolvers.files.storage import FileStorage
 from resolvers.mail.transport import MailTransport
+from resolvers.oauth.provider import OAuthProvider
 from resolvers.secrets import SecretBox
 
 __all__ = ["Integrations"]
@@ -31,3 +32,5 @@ class Integrations:
     mail_max_attempts: int = 5
     # Files attached to mails (the server's file storage).
     storage: FileStorage | None = None
+    # Pennylane's OAuth client (None: not configured).
+    pennylane: OAuthProvider | None = None

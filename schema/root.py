@@ -39,6 +39,7 @@ from schema.messenger.queries import MessengerQuery
 from schema.messenger.subscriptions import MessengerSubscription
 from schema.notifications.mutations import NotificationsMutation
 from schema.notifications.queries import NotificationsQuery
+from schema.oauth.operations import OAuthMutation, OAuthQuery
 from schema.parties.mutations import PartiesMutation
 from schema.parties.queries import PartiesQuery
 from schema.sales.mutations import SalesMutation
@@ -66,6 +67,7 @@ Query = merge_types(
         AuditQuery,
         WebhooksQuery,
         MailQuery,
+        OAuthQuery,
     ),
 )
 Mutation = merge_types(
@@ -86,6 +88,7 @@ Mutation = merge_types(
         AccountingMutation,
         WebhooksMutation,
         MailMutation,
+        OAuthMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))

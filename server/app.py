@@ -21,6 +21,7 @@ from resolvers.files.storage import FileStorage, LocalDiskStorage
 from resolvers.identity.secrets import AuthConfig
 from resolvers.integrations import Integrations
 from resolvers.mail.transport import transport_for
+from resolvers.oauth.provider import OAuthProvider
 from resolvers.unit_of_work import Database
 from rest_compat.engine import RestCompat
 from rest_compat.registry import CONTRACTS
@@ -31,6 +32,7 @@ from server.downloads import download_endpoint
 from server.graphql_view import ComptoirGraphQL
 from server.idempotency import DatabaseIdempotencyStore
 from server.logging import RequestIdMiddleware
+from server.oauth_callback import pennylane_callback
 from server.pubsub import EventHub
 from server.settings import Settings
 
@@ -75,6 +77,22 @@ def integrations_for(settings: Settings, storage: FileStorage | None = None) -> 
         mail_retry_base=timedelta(seconds=settings.mail_retry_base_seconds),
         mail_max_attempts=settings.mail_max_attempts,
         storage=storage or LocalDiskStorage(settings.data_dir / "files"),
+        pennylane=pennylane_provider(settings),
+    )
+
+
+def pennylane_provider(settings: Settings) -> OAuthProvider | None:
+    if not (settings.pennylane_client_id and settings.pennylane_redirect_url):
+        return None
+    base = settings.pennylane_oauth_base_url.rstrip("/")
+    return OAuthProvider(
+        name="pennylane",
+        client_id=settings.pennylane_client_id,
+        client_secret=settings.pennylane_client_secret or "",
+        redirect_url=settings.pennylane_redirect_url,
+        authorize_url=f"{base}/oauth/authorize",
+        token_url=f"{base}/oauth/token",
+        scopes=tuple(settings.pennylane_scopes),
     )
 
 
@@ -164,6 +182,7 @@ def create_app(
             download_endpoint(db, auth, storage, settings.session_cookie_name),
             methods=["GET"],
         ),
+        Route("/oauth/pennylane/callback", pennylane_callback(db, integrations)),
         *rest.mounts(),
     ]
     app = Starlette(

@@ -24,6 +24,7 @@ from resolvers.integrations import Integrations
 from resolvers.invoicing.recurrence import generate_due
 from resolvers.mail.outbox import SEND_MAIL_TASK
 from resolvers.mail.sending import send_mail_event
+from resolvers.oauth.flow import refresh_due
 from resolvers.unit_of_work import Database
 from resolvers.webhooks.delivery import deliver_endpoint
 from resolvers.webhooks.outbox import DELIVER_TASK
@@ -37,6 +38,8 @@ __all__ = [
     "PURGE_EVENTS_TASK",
     "PURGE_IDEMPOTENCY_CRON",
     "PURGE_IDEMPOTENCY_TASK",
+    "REFRESH_OAUTH_CRON",
+    "REFRESH_OAUTH_TASK",
     "configure_jobs",
     "create_job_app",
     "deliver_webhooks",
@@ -44,6 +47,7 @@ __all__ = [
     "procrastinate_schema_sql",
     "purge_idempotency_keys",
     "purge_old_events",
+    "refresh_oauth_tokens",
     "run_worker",
     "send_mail",
 ]
@@ -54,6 +58,8 @@ PURGE_IDEMPOTENCY_TASK: Final = "purge_idempotency_keys"
 PURGE_IDEMPOTENCY_CRON: Final = "0 * * * *"  # hourly, on the hour
 PURGE_EVENTS_TASK: Final = "purge_old_events"
 PURGE_EVENTS_CRON: Final = "17 * * * *"  # hourly, away from the idempotency purge
+REFRESH_OAUTH_TASK: Final = "refresh_oauth_tokens"
+REFRESH_OAUTH_CRON: Final = "*/5 * * * *"  # tokens are refreshed 10 minutes before expiry
 GENERATE_RECURRING_TASK: Final = "generate_recurring_invoices"
 # Every 5 minutes: a child is issued within minutes of its day starting (UTC), and a worker
 # that was down catches up on its next run.
@@ -127,6 +133,17 @@ async def send_mail(mail_event_id: str) -> str | None:
     return None if status is None else status.value
 
 
+async def refresh_oauth_tokens(timestamp: int) -> int:
+    """Refresh the OAuth tokens that expire soon (before any request needs them)."""
+    provider = _outside().pennylane
+    if provider is None:
+        return 0
+    count = await refresh_due(_db(), provider, _outside().box)
+    if count:
+        log.info("refreshed %d OAuth token(s)", count, extra={"slot": timestamp})
+    return count
+
+
 def create_job_app(database_url: str) -> procrastinate.App:
     """A new app (its own connector and task registry) on the database of `database_url`.
 
@@ -143,6 +160,8 @@ def create_job_app(database_url: str) -> procrastinate.App:
     app.periodic(cron=GENERATE_RECURRING_CRON)(recurring)
     app.task(name=DELIVER_TASK)(deliver_webhooks)
     app.task(name=SEND_MAIL_TASK)(send_mail)
+    refresh = app.task(name=REFRESH_OAUTH_TASK)(refresh_oauth_tokens)
+    app.periodic(cron=REFRESH_OAUTH_CRON)(refresh)
     return app
 
 

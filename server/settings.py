@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     mail_from: str = "Comptoir <noreply@localhost>"
     mail_retry_base_seconds: float = 60.0
     mail_max_attempts: int = 5
+    # Pennylane OAuth (authorization code + PKCE); unset client id: not offered.
+    pennylane_client_id: str | None = None
+    pennylane_client_secret: str | None = None
+    pennylane_redirect_url: str | None = None
+    # The provider's base URL: /oauth/authorize and /oauth/token below it (tests point it at
+    # a local server).
+    pennylane_oauth_base_url: str = "https://app.pennylane.com"
+    pennylane_scopes: list[str] = Field(
+        default_factory=lambda: ["customer_invoices:all", "supplier_invoices:all"]
+    )
 
     def secret_box(self) -> SecretBox:
         """The key ring that seals secrets at rest."""

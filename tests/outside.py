@@ -1,11 +1,15 @@
 """Real local counterparts of the outside world, started by the tests that need them.
 
 `Receiver` is a tiny Starlette app served by uvicorn in a thread: it records every request
-and answers with the statuses it is told to (then 200). `smtp_server` runs aiosmtpd.
+and answers with the statuses it is told to (then 200). `smtp_server` runs aiosmtpd;
+`oauth_server` an OAuth 2 authorization server (code + PKCE, refresh tokens).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets
 import socket
 import threading
 import time
@@ -15,13 +19,14 @@ from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
 from typing import Any
+from urllib.parse import urlencode
 
 import uvicorn
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 
@@ -131,3 +136,91 @@ def smtp_server() -> Iterator[SmtpSink]:
         yield sink
     finally:
         controller.stop()
+
+
+@dataclass
+class OAuthServer:
+    """An OAuth 2 authorization server (code + PKCE S256, refresh) for one client."""
+
+    base_url: str
+    client_id: str
+    client_secret: str
+    expires_in: int = 3600
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    refresh_tokens: set[str] = field(default_factory=set)
+    grants: list[str] = field(default_factory=list)
+    issued: int = 0
+
+
+@contextmanager
+def oauth_server(client_id: str, client_secret: str) -> Iterator[OAuthServer]:
+    server = OAuthServer("", client_id, client_secret)
+    lock = threading.Lock()
+
+    def token_pair() -> dict[str, Any]:
+        server.issued += 1
+        refresh = f"rt-{server.issued}-{secrets.token_hex(4)}"
+        server.refresh_tokens.add(refresh)
+        return {
+            "access_token": f"at-{server.issued}-{secrets.token_hex(4)}",
+            "refresh_token": refresh,
+            "token_type": "Bearer",
+            "expires_in": server.expires_in,
+            "scope": "customer_invoices:all supplier_invoices:all",
+        }
+
+    async def authorize(request: Request) -> Response:
+        q = request.query_params
+        if q.get("client_id") != client_id or q.get("response_type") != "code":
+            return JSONResponse({"error": "invalid_request"}, status_code=400)
+        if q.get("code_challenge_method") != "S256" or not q.get("code_challenge"):
+            return JSONResponse({"error": "invalid_request"}, status_code=400)
+        code = secrets.token_urlsafe(16)
+        with lock:
+            server.codes[code] = {
+                "challenge": q["code_challenge"],
+                "redirect_uri": q["redirect_uri"],
+            }
+        target = f"{q['redirect_uri']}?{urlencode({'code': code, 'state': q['state']})}"
+        return RedirectResponse(target, status_code=302)
+
+    async def token(request: Request) -> Response:
+        form = await request.form()
+        expected = "Basic " + base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+        if request.headers.get("authorization") != expected:
+            return JSONResponse({"error": "invalid_client"}, status_code=401)
+        grant = str(form.get("grant_type"))
+        with lock:
+            server.grants.append(grant)
+            if grant == "authorization_code":
+                pending = server.codes.pop(str(form.get("code")), None)
+                verifier = str(form.get("code_verifier", ""))
+                challenge = (
+                    base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+                    .rstrip(b"=")
+                    .decode()
+                )
+                if (
+                    pending is None
+                    or pending["challenge"] != challenge
+                    or pending["redirect_uri"] != form.get("redirect_uri")
+                ):
+                    return JSONResponse({"error": "invalid_grant"}, status_code=400)
+                return JSONResponse(token_pair())
+            if grant == "refresh_token":
+                presented = str(form.get("refresh_token"))
+                if presented not in server.refresh_tokens:
+                    return JSONResponse({"error": "invalid_grant"}, status_code=400)
+                server.refresh_tokens.discard(presented)
+                return JSONResponse(token_pair())
+        return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
+
+    app = Starlette(
+        routes=[
+            Route("/oauth/authorize", authorize, methods=["GET"]),
+            Route("/oauth/token", token, methods=["POST"]),
+        ]
+    )
+    with serve_in_thread(app) as base:
+        server.base_url = base
+        yield server

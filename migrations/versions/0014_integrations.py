@@ -1,5 +1,5 @@
 """Integrations: outbound webhook endpoints (sealed signing secrets) and their deliveries;
-the mail outbox.
+the mail outbox; OAuth states and tokens (sealed).
 
 Revision ID: 0014_integrations
 Revises: 0011_books
@@ -7,6 +7,7 @@ Create Date: 2026-11-30
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -171,8 +172,73 @@ def upgrade() -> None:
         unique=False,
     )
 
+    _oauth()
+
+
+def _timestamps_and_tenant(table: str) -> list[Any]:
+    return [
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("organization_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f(f"fk_{table}_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+    ]
+
+
+def _oauth() -> None:
+    op.create_table(
+        "oauth_states",
+        sa.Column("provider", sa.String(length=32), nullable=False),
+        sa.Column("state_hash", sa.String(length=64), nullable=False),
+        sa.Column("code_verifier_sealed", sa.Text(), nullable=False),
+        sa.Column("redirect_uri", sa.Text(), nullable=False),
+        sa.Column("requested_by", sa.Uuid(), nullable=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        *_timestamps_and_tenant("oauth_states"),
+    )
+    op.create_index("uq_oauth_states_state_hash", "oauth_states", ["state_hash"], unique=True)
+    op.create_index(
+        op.f("ix_oauth_states_organization_id"), "oauth_states", ["organization_id"], unique=False
+    )
+    op.create_table(
+        "oauth_tokens",
+        sa.Column("provider", sa.String(length=32), nullable=False),
+        sa.Column("access_token_sealed", sa.Text(), nullable=False),
+        sa.Column("refresh_token_sealed", sa.Text(), nullable=True),
+        sa.Column("token_type", sa.String(length=32), nullable=False),
+        sa.Column("scope", sa.Text(), nullable=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sandbox", sa.Boolean(), nullable=False),
+        sa.Column("refreshed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        *_timestamps_and_tenant("oauth_tokens"),
+    )
+    op.create_index(
+        "uq_oauth_tokens_organization_id_provider",
+        "oauth_tokens",
+        ["organization_id", "provider"],
+        unique=True,
+    )
+    op.create_index("ix_oauth_tokens_expires_at", "oauth_tokens", ["expires_at"], unique=False)
+    op.create_index(
+        op.f("ix_oauth_tokens_organization_id"), "oauth_tokens", ["organization_id"], unique=False
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("oauth_tokens")
+    op.drop_table("oauth_states")
     op.drop_table("mail_events")
     sa.Enum(name="mail_status").drop(op.get_bind(), checkfirst=False)
     op.drop_table("webhook_deliveries")
