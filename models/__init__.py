@@ -4,6 +4,7 @@ from models.accounting import Account, AccountType, JournalLine, JournalSource, 
 from models.audit import AuditEntry
 from models.base import Base
 from models.catalog import CatalogCategory, CatalogItem, CatalogItemStatus
+from models.connections import ProviderConnection, ProviderWebhook
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
 from models.customers import Customer, CustomerStatus, EInvoiceFormat, PositionMode
 from models.events import Event
@@ -89,6 +90,8 @@ __all__ = [
     "PartyStatus",
     "Payment",
     "PositionMode",
+    "ProviderConnection",
+    "ProviderWebhook",
     "RefreshToken",
     "RenderedDocument",
     "Role",

@@ -17,6 +17,7 @@ from schema.accounting.queries import AccountingQuery
 from schema.audit.queries import AuditQuery
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
+from schema.connections.operations import ConnectionsMutation, ConnectionsQuery
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
@@ -68,6 +69,7 @@ Query = merge_types(
         WebhooksQuery,
         MailQuery,
         OAuthQuery,
+        ConnectionsQuery,
     ),
 )
 Mutation = merge_types(
@@ -89,6 +91,7 @@ Mutation = merge_types(
         WebhooksMutation,
         MailMutation,
         OAuthMutation,
+        ConnectionsMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))

@@ -33,6 +33,7 @@ from server.graphql_view import ComptoirGraphQL
 from server.idempotency import DatabaseIdempotencyStore
 from server.logging import RequestIdMiddleware
 from server.oauth_callback import pennylane_callback
+from server.provider_webhooks import provider_webhook
 from server.pubsub import EventHub
 from server.settings import Settings
 
@@ -183,6 +184,11 @@ def create_app(
             methods=["GET"],
         ),
         Route("/oauth/pennylane/callback", pennylane_callback(db, integrations)),
+        Route(
+            "/integrations/connections/{id}/webhook",
+            provider_webhook(db, integrations),
+            methods=["POST"],
+        ),
         *rest.mounts(),
     ]
     app = Starlette(

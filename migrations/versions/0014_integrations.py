@@ -1,5 +1,6 @@
 """Integrations: outbound webhook endpoints (sealed signing secrets) and their deliveries;
-the mail outbox; OAuth states and tokens (sealed).
+the mail outbox; OAuth states and tokens (sealed); invoice-provider connections and their
+inbound webhooks.
 
 Revision ID: 0014_integrations
 Revises: 0011_books
@@ -173,6 +174,7 @@ def upgrade() -> None:
     )
 
     _oauth()
+    _connections()
 
 
 def _timestamps_and_tenant(table: str) -> list[Any]:
@@ -236,7 +238,68 @@ def _oauth() -> None:
     )
 
 
+def _connections() -> None:
+    op.create_table(
+        "provider_connections",
+        sa.Column("provider", sa.String(length=32), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("api_key_sealed", sa.Text(), nullable=True),
+        sa.Column("webhook_secret_sealed", sa.Text(), nullable=True),
+        sa.Column("last_polled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        *_timestamps_and_tenant("provider_connections"),
+    )
+    op.create_index(
+        "uq_provider_connections_active",
+        "provider_connections",
+        ["organization_id", "provider"],
+        unique=True,
+        postgresql_where=sa.text("active AND deleted_at IS NULL"),
+    )
+    op.create_index(
+        op.f("ix_provider_connections_organization_id"),
+        "provider_connections",
+        ["organization_id"],
+        unique=False,
+    )
+    op.create_table(
+        "provider_webhooks",
+        sa.Column("connection_id", sa.Uuid(), nullable=False),
+        sa.Column("event_type", sa.String(length=255), nullable=True),
+        sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column(
+            "received_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("organization_id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["connection_id"],
+            ["provider_connections.id"],
+            name=op.f("fk_provider_webhooks_connection_id_provider_connections"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_provider_webhooks_organization_id_organizations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_provider_webhooks")),
+    )
+    op.create_index(
+        "ix_provider_webhooks_connection_id", "provider_webhooks", ["connection_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_provider_webhooks_organization_id"),
+        "provider_webhooks",
+        ["organization_id"],
+        unique=False,
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("provider_webhooks")
+    op.drop_table("provider_connections")
     op.drop_table("oauth_tokens")
     op.drop_table("oauth_states")
     op.drop_table("mail_events")
