@@ -30,6 +30,8 @@ def _configure(connection: Connection) -> None:
         include_name=include_name,
         compare_type=True,
         compare_server_default=False,
+        # `comptoir migrate` reports the revisions it applied (server.migrate.upgrade).
+        on_version_apply=config.attributes.get("on_version_apply"),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -11,7 +11,17 @@ from models.events import Event
 from models.files import StoredFile
 from models.geography import Country
 from models.idempotency import IdempotencyRecord
-from models.identity import Membership, MembershipRole, Mode, Organization, Partner, Role, User
+from models.identity import (
+    Invitation,
+    LoginThrottle,
+    Membership,
+    MembershipRole,
+    Mode,
+    Organization,
+    Partner,
+    Role,
+    User,
+)
 from models.inventory import MovementKind, StockLevel, StockMovement, Warehouse
 from models.invoicing import (
     Cadence,
@@ -35,6 +45,7 @@ from models.messenger import (
 from models.notifications import Notification, NotificationPreferences
 from models.oauth import OAuthState, OAuthToken
 from models.parties import Party, PartyKind, PartyStatus
+from models.persisted_documents import PersistedDocument
 from models.sales import SalesOrder, SalesOrderLine, SalesOrderStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 from models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -64,12 +75,14 @@ __all__ = [
     "EInvoiceFormat",
     "Event",
     "IdempotencyRecord",
+    "Invitation",
     "Invoice",
     "InvoiceLine",
     "JournalLine",
     "JournalSource",
     "JournalTransaction",
     "LineMode",
+    "LoginThrottle",
     "MailEvent",
     "MailStatus",
     "Membership",
@@ -89,6 +102,7 @@ __all__ = [
     "PartyKind",
     "PartyStatus",
     "Payment",
+    "PersistedDocument",
     "PositionMode",
     "ProviderConnection",
     "ProviderWebhook",

@@ -70,6 +70,14 @@ class RefreshToken(IdMixin, TimestampMixin, Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The `iat` of the pair this token was issued in: with the row's claims it re-derives the
+    # exact same signed tokens, so a retry within the reuse grace gets them again (nothing
+    # secret is stored).
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The token that replaced this one when it was used (rotation).
+    replaced_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("refresh_tokens.id", ondelete="SET NULL")
+    )
 
 
 class BrowserSession(IdMixin, TimestampMixin, Base):

@@ -24,7 +24,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     Numeric,
     String,
     Text,
@@ -160,9 +159,21 @@ class Invoice(IdMixin, TimestampMixin, TenantMixin, Base):
     recurring_parent_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("invoices.id", ondelete="RESTRICT"), index=True
     )
+    # A template the job failed to issue: the failures in a row, the last one's message and
+    # when the job tries again (backoff); cleared when it succeeds.
+    recurring_failed_attempts: Mapped[int] = mapped_column(
+        Integer, default=0, server_default=text("0")
+    )
+    recurring_last_error: Mapped[str | None] = mapped_column(Text)
+    recurring_retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def amount_due(self) -> int:
+        """What the customer still owes; negative on a credit note: the refund owed to the
+        customer (what the invoice it cancels had been paid). A cancelled invoice owes nothing:
+        its credit note settles it."""
+        if self.status is DocumentStatus.CANCELLED:
+            return 0
         return self.total - self.amount_paid
 
 
@@ -210,7 +221,8 @@ class NumberCounter(TenantMixin, Base):
 
 
 class RenderedDocument(TenantMixin, Base):
-    """A rendered file of a document (PDF, Factur-X, XRechnung), kept while its ETag holds."""
+    """A rendered file of a document (PDF, Factur-X, XRechnung), kept while its ETag holds;
+    its bytes live in the file storage (the disk or an object store) under `storage_key`."""
 
     __tablename__ = "rendered_documents"
 
@@ -219,7 +231,7 @@ class RenderedDocument(TenantMixin, Base):
     )
     format: Mapped[str] = mapped_column(String(20), primary_key=True)
     etag: Mapped[str] = mapped_column(String(80))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    storage_key: Mapped[str] = mapped_column(String(140))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=text("now()")
     )

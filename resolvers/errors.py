@@ -58,7 +58,20 @@ class Unprocessable(DomainError):
 
 
 class RateLimited(DomainError):
+    """Too many attempts; `retry_after` (seconds) tells when trying again may succeed.
+
+    GraphQL shows it as `extensions.retryAfter`; REST contracts send it as `Retry-After`.
+    """
+
     code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        return {**super().extensions, "retryAfter": self.retry_after}
 
 
 ERROR_CODES: tuple[str, ...] = tuple(

@@ -1,4 +1,12 @@
-"""Idempotency records: a POST with an Idempotency-Key runs once; replays get its response."""
+"""Idempotency records: a POST with an Idempotency-Key runs once; replays get its response.
+
+The claim, the request's effect and its stored response live in one database transaction
+(`Database.request_transaction`): a record exists only once its response is stored, and then
+the effect is committed with it. While a request runs, it holds a transaction-level advisory
+lock on its key: a second request with the key finds the lock taken (IN_FLIGHT). If the process
+dies or the database goes away, the transaction rolls back and the lock goes with it, so a retry
+runs the request (once); there is no claim that can be left behind.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ import enum
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,10 +23,10 @@ from resolvers.identity.secrets import now
 
 
 class Outcome(enum.StrEnum):
-    NEW = "new"  # the caller runs the request, then calls `finish`
+    NEW = "new"  # the caller runs the request, then calls `finish` in the same transaction
     REPLAY = "replay"  # a stored response is returned
     MISMATCH = "mismatch"  # same key, different payload
-    IN_FLIGHT = "in_flight"  # the first request is still running
+    IN_FLIGHT = "in_flight"  # a request with this key is running right now
 
 
 @dataclass(frozen=True)
@@ -29,62 +37,53 @@ class Claim:
     content_type: str | None = None
 
 
-async def claim(
-    session: AsyncSession, scope: str, key: str, fingerprint: str, ttl: timedelta
-) -> Claim:
-    """Atomically claim a key (the unique constraint arbitrates concurrent requests)."""
-    current = now()
-    await session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope,
-            IdempotencyRecord.key == key,
-            IdempotencyRecord.expires_at <= current,
-        )
-    )
-    inserted = await session.scalar(
-        insert(IdempotencyRecord)
-        .values(scope=scope, key=key, fingerprint=fingerprint, expires_at=current + ttl)
-        .on_conflict_do_nothing(index_elements=["scope", "key"])
-        .returning(IdempotencyRecord.id)
-    )
-    if inserted is not None:
-        return Claim(Outcome.NEW)
+def _lock_id(scope: str, key: str) -> object:
+    return func.hashtextextended(scope + "\n" + key, 0)
+
+
+async def claim(session: AsyncSession, scope: str, key: str, fingerprint: str) -> Claim:
+    """Take the key's lock for the rest of the transaction and say what to do with the key."""
+    locked = await session.scalar(select(func.pg_try_advisory_xact_lock(_lock_id(scope, key))))
+    if not locked:
+        return Claim(Outcome.IN_FLIGHT)
     record = await session.scalar(
         select(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
+            IdempotencyRecord.scope == scope,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.expires_at > now(),
+            # Rows of earlier versions claimed keys before their response: never a replay.
+            IdempotencyRecord.response_status.is_not(None),
         )
     )
-    if record is None:  # expired and purged between our two statements: treat as in flight
-        return Claim(Outcome.IN_FLIGHT)
+    if record is None:
+        return Claim(Outcome.NEW)
     if record.fingerprint != fingerprint:
         return Claim(Outcome.MISMATCH)
-    if record.response_status is None:
-        return Claim(Outcome.IN_FLIGHT)
     return Claim(
         Outcome.REPLAY, record.response_status, record.response_body, record.response_content_type
     )
 
 
 async def finish(
-    session: AsyncSession, scope: str, key: str, status: int, body: bytes, content_type: str
+    session: AsyncSession,
+    scope: str,
+    key: str,
+    fingerprint: str,
+    response: tuple[int, bytes, str],
+    ttl: timedelta,
 ) -> None:
-    record = await session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-        )
-    )
-    if record is not None:
-        record.response_status = status
-        record.response_body = body
-        record.response_content_type = content_type
-
-
-async def release(session: AsyncSession, scope: str, key: str) -> None:
-    """Forget a claim whose request failed on our side, so the client may retry."""
+    """Store the response (in the transaction that holds the claim and the effect)."""
+    status, body, content_type = response
+    values = {
+        "fingerprint": fingerprint,
+        "response_status": status,
+        "response_body": body,
+        "response_content_type": content_type,
+        "expires_at": now() + ttl,
+    }
+    statement = insert(IdempotencyRecord).values(scope=scope, key=key, **values)
     await session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-        )
+        statement.on_conflict_do_update(index_elements=["scope", "key"], set_=values)
     )
 
 

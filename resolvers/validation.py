@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import email_validator
 from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
 
 from resolvers.errors import BadUserInput
+
+# Addresses people really use include special-use domains (`admin@comptoir.local`, a company's
+# `.internal` mail, `.test` fixtures): any syntactically valid address is accepted. The library
+# documents this list as the knob for it; we check syntax only (no DNS, no deliverability).
+email_validator.SPECIAL_USE_DOMAIN_NAMES.clear()
 
 
 def graphql_name(name: str) -> str:
@@ -53,8 +59,10 @@ class FieldErrors:
         if not text:
             return ""
         try:
-            # No DNS lookups: the server may run without network access.
-            return validate_email(text, check_deliverability=False).normalized.lower()
+            # Syntax only: no DNS lookups (the server may run without network access), and
+            # dotless or special-use domains are fine (`admin@localhost`, `a@skeleton.local`).
+            valid = validate_email(text, check_deliverability=False, globally_deliverable=False)
+            return valid.normalized.lower()
         except EmailNotValidError:
             self.add(field, "Invalid email format")
             return text

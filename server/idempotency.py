@@ -1,7 +1,13 @@
-"""The engine's idempotency storage, on the `idempotency_records` table."""
+"""The engine's idempotency storage, on the `idempotency_records` table.
+
+Each keyed request runs in one request transaction (see `resolvers.unit_of_work`): the key's
+lock, the request's effect and the stored response commit together or not at all.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from resolvers import idempotency
@@ -14,17 +20,18 @@ class DatabaseIdempotencyStore:
         self.db = db
         self.ttl = ttl
 
-    async def claim(self, scope: str, key: str, fingerprint: str) -> StoredClaim:
-        async with self.db.platform() as session:
-            found = await idempotency.claim(session, scope, key, fingerprint, self.ttl)
-        return StoredClaim(found.outcome.value, found.status, found.body, found.content_type)
+    @asynccontextmanager
+    async def once(self, scope: str, key: str, fingerprint: str) -> AsyncIterator[StoredClaim]:
+        async with self.db.request_transaction() as outcome:
+            async with self.db.platform() as session:
+                found = await idempotency.claim(session, scope, key, fingerprint)
+            if found.outcome is not idempotency.Outcome.NEW:
+                yield StoredClaim(found.outcome.value, found.status, found.body, found.content_type)
+                return
 
-    async def finish(
-        self, scope: str, key: str, status: int, body: bytes, content_type: str
-    ) -> None:
-        async with self.db.platform() as session:
-            await idempotency.finish(session, scope, key, status, body, content_type)
+            async def finish(response: tuple[int, bytes, str]) -> None:
+                async with self.db.platform() as session:
+                    await idempotency.finish(session, scope, key, fingerprint, response, self.ttl)
+                outcome.commit = True
 
-    async def release(self, scope: str, key: str) -> None:
-        async with self.db.platform() as session:
-            await idempotency.release(session, scope, key)
+            yield StoredClaim(found.outcome.value, finish=finish)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -20,9 +21,19 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Apply pending migrations (synchronous: call it before the event loop starts)."""
-    command.upgrade(alembic_config(database_url), revision)
+def upgrade(database_url: str, revision: str = "head") -> list[str]:
+    """Apply pending migrations (synchronous: call it before the event loop starts); returns
+    the revisions applied, in order."""
+    config = alembic_config(database_url)
+    applied: list[str] = []
+
+    def record(*, step: Any, **_: Any) -> None:
+        if step.is_upgrade:
+            applied.extend(step.up_revision_ids)
+
+    config.attributes["on_version_apply"] = record
+    command.upgrade(config, revision)
+    return applied
 
 
 def check(database_url: str) -> None:

@@ -31,8 +31,9 @@ import logging
 import os
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import asyncpg
@@ -140,6 +141,8 @@ class EventHub:
         self._stopped = False
         self.connections = 0  # successful LISTEN sessions so far (1 + reconnects)
         self.catch_ups = 0  # subscribers that re-read the table (replays, overflows, gaps)
+        # Called with each fetched event's age in seconds (commit to fetch), e.g. by metrics.
+        self.lag_observer: Callable[[float], None] | None = None
 
     @property
     def listening(self) -> bool:
@@ -286,6 +289,12 @@ class EventHub:
             delay = FIRST_RETRY
             if not events:
                 continue
+            if self.lag_observer is not None:
+                fetched = datetime.now(UTC)
+                for event in events:
+                    if event.created_at is not None:
+                        age = (fetched - event.created_at).total_seconds()
+                        self.lag_observer(max(age, 0.0))
             last = events[-1].id
             assert last is not None
             topic.cursor = last

@@ -5,12 +5,15 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from resolvers.files.content_types import DEFAULT_CONTENT_TYPES, DEFAULT_MAX_UPLOAD_BYTES
 from resolvers.secrets import SecretBox
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Settings(BaseSettings):
@@ -19,19 +22,48 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COMPTOIR_", env_file=".env", extra="ignore")
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    # production refuses the embedded PostgreSQL (and wants DATABASE_URL).
+    env: Literal["development", "production"] = "development"
     data_dir: Path = Path(".comptoir")
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
     secret_key: str | None = None
     access_token_minutes: int = 15
     refresh_token_days: int = 30
     session_cookie_name: str = "comptoir_session"
     session_days: int = 14
-    graphiql: bool = True
+    # A rotated refresh token retried within this many seconds gets the same new pair.
+    refresh_reuse_grace_seconds: int = 10
+    # Failed sign-ins: per account and per client address, then locked for the lockout.
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 20
+    login_lockout_seconds: int = 300
+    invitation_days: int = 7
+    # How often a websocket re-checks the credential that opened it (logout, removal…).
+    credential_recheck_seconds: float = 15.0
+    # GraphiQL at GET /graphql; unset means on, except with COMPTOIR_ENV=production.
+    graphiql: bool | None = None
     run_worker: bool = True
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30
+    # Query cost: every field costs 1, times the page size asked of the lists above it.
+    max_query_cost: int = 50_000
+    # Introspection (__schema, __type) for tools; switch off to hide the schema.
+    introspection: bool = True
+    # Only documents already known (persisted by a hash) are executed.
+    trusted_documents_only: bool = False
+    # Origins (e.g. ["http://localhost:5173"]) that may call the API from a browser, with the
+    # session cookie, and open the subscription websocket. Empty: same origin only.
+    cors_origins: list[str] = Field(default_factory=list)
+    # Request bodies beyond this are refused (413) before being read, except file uploads.
+    max_body_bytes: int = 1_000_000
+    # A client has this long to send its request headers, and then each body chunk.
+    client_timeout_seconds: float = 15.0
+    # The largest request head (request line and headers) accepted.
+    max_header_bytes: int = 16_384
+    # /metrics in the Prometheus format.
+    metrics: bool = True
     # JSON object mapping a host name to a contract, e.g. {"app.yaoka.fr": "yaoka"}.
     rest_hosts: dict[str, str] = Field(default_factory=dict)
     log_level: str = "INFO"
@@ -69,6 +101,33 @@ class Settings(BaseSettings):
     def secret_box(self) -> SecretBox:
         """The key ring that seals secrets at rest."""
         return SecretBox(self.encryption_keys or [self.resolved_secret_key()])
+
+    # Where file bytes live: file:///path (default: <data dir>/files) or s3://bucket/prefix.
+    files_url: str | None = None
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level (one of {', '.join(LOG_LEVELS)})")
+        return level
+
+    @field_validator("rest_hosts")
+    @classmethod
+    def _known_contracts(cls, value: dict[str, str]) -> dict[str, str]:
+        from rest_compat.registry import CONTRACTS
+
+        names = sorted(contract.name for contract in CONTRACTS)
+        for host, contract in value.items():
+            if contract not in names:
+                raise ValueError(
+                    f"host {host!r} names no contract {contract!r} (one of {', '.join(names)})"
+                )
+        return value
+
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.env != "production"
 
     def resolved_secret_key(self) -> str:
         """The signing/encryption secret; generated once into the data directory if unset."""

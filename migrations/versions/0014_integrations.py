@@ -3,7 +3,7 @@ the mail outbox; OAuth states and tokens (sealed); invoice-provider connections 
 inbound webhooks.
 
 Revision ID: 0014_integrations
-Revises: 0011_books
+Revises: 0008_invoicing_rules
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0014_integrations"
-down_revision: str | None = "0011_books"
+down_revision: str | None = "0008_invoicing_rules"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -37,8 +37,14 @@ async def totals_by_customer(
     notes still owe the customer (their amounts are negative, shown positive here)."""
     issued = Invoice.issued_at.is_not(None)
     invoiced = func.coalesce(func.sum(Invoice.total).filter(Invoice.kind.in_(_BILLED)), 0)
+    # A credit note's amount due is minus what it still owes the customer (the refund of
+    # what the cancelled invoice had been paid); the part that settled an unpaid invoice is
+    # allocated already.
     credited = func.coalesce(
-        func.sum(Invoice.total).filter(Invoice.kind == DocumentKind.CREDIT_NOTE), 0
+        func.sum(Invoice.total - Invoice.amount_paid).filter(
+            Invoice.kind == DocumentKind.CREDIT_NOTE
+        ),
+        0,
     )
     rows = await session.execute(
         select(Invoice.customer_id, invoiced, credited)

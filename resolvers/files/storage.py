@@ -1,5 +1,7 @@
 """Where file bytes live: a small interface, and its default on the local disk.
 
+(`server.object_storage` implements it on any S3-compatible store, for several machines.)
+
 Keys are relative paths chosen by the use cases (`<organization id>/<file id>`); a storage
 never interprets them beyond that. Writes are atomic (a temporary file renamed into place),
 so a reader never sees half a file and a failed write leaves nothing behind.
@@ -39,6 +41,12 @@ class FileStorage(Protocol):
         ...
 
 
+def checked_key(key: str) -> str:
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"invalid storage key {key!r}")
+    return key
+
+
 async def read_all(storage: FileStorage, key: str) -> bytes:
     return b"".join([chunk async for chunk in storage.open(key)])
 
@@ -56,9 +64,7 @@ class LocalDiskStorage:
         self.root = root
 
     def path_for(self, key: str) -> Path:
-        if not _KEY.fullmatch(key):
-            raise ValueError(f"invalid storage key {key!r}")
-        return self.root / key
+        return self.root / checked_key(key)
 
     async def put(self, key: str, chunks: AsyncIterable[bytes]) -> None:
         target = self.path_for(key)

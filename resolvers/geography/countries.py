@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -66,7 +67,22 @@ async def list_countries(
     require_organization(require_permission(actor, READ))
     key = _sort_key(sort)
     statement = _filtered(select(Country), filters).order_by(*ordered(order, key, Country.code))
-    return (await session.scalars(statement)).all()
+    found = (await session.scalars(statement)).all()
+    if sort is CountrySort.NAME:
+        # The database may have no linguistic collation (the embedded one is built without
+        # ICU), so names are ordered here, accents folded: `Åland` sorts with the A's.
+        found = sorted(found, key=_name_order, reverse=order is SortOrder.DESC)
+    return found
+
+
+def _name_order(country: Country) -> tuple[str, str]:
+    return (folded((country.names or {}).get("en") or ""), country.code)
+
+
+def folded(text: str) -> str:
+    """A sort key that ignores case and accents (NFKD, combining marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 async def get_country(session: AsyncSession, actor: Actor | None, country_id: uuid.UUID) -> Country:

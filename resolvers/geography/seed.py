@@ -23,9 +23,9 @@ def seed_rows(organization_id: uuid.UUID) -> list[dict[str, Any]]:
             "alpha3": entry.alpha3,
             "numeric_code": entry.numeric_code,
             "names": dict(entry.names),
-            "phone_code": None,  # neither pycountry nor babel knows calling codes
+            "phone_code": entry.phone_code,
             "currency_code": entry.currency_code,
-            "region": None,
+            "region": entry.region,
             "flag_emoji": entry.flag_emoji,
             "active": True,
         }

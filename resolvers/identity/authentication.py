@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,6 +69,19 @@ async def authenticate(
         )
         return await _user_actor(session, browser.user_id, organization, session_id=browser.id)
     return None
+
+
+def credential_expiry(config: AuthConfig, credentials: Credentials) -> datetime | None:
+    """When these credentials stop being valid by themselves: a JWT's `exp` (None for keys and
+    cookie sessions, whose revocation and expiry are found by authenticating again)."""
+    token = credentials.bearer
+    if not token or parse_prefixed_key(token) is not None or "|" in token:
+        return None
+    try:
+        claims = decode_token(config, token, "access")
+    except Unauthenticated:
+        return datetime.now(UTC)
+    return datetime.fromtimestamp(int(claims["exp"]), UTC)
 
 
 def _uuid_claim(value: object) -> uuid.UUID | None:

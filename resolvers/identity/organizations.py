@@ -6,6 +6,7 @@ import re
 import secrets
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -89,14 +90,25 @@ async def add_member(
     )
     if role_id is None:
         raise NotFound(f"role {role_name} not found")
+    return await add_membership(session, organization_id, user_id, [role_id])
+
+
+async def add_membership(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    user_id: uuid.UUID,
+    role_ids: Sequence[uuid.UUID],
+) -> Membership:
+    """The user joins the organization with these roles (ids of the organization's roles)."""
     membership = Membership(organization_id=organization_id, user_id=user_id)
     session.add(membership)
     await session.flush()
-    session.add(
-        MembershipRole(
-            organization_id=organization_id, membership_id=membership.id, role_id=role_id
+    for role_id in dict.fromkeys(role_ids):
+        session.add(
+            MembershipRole(
+                organization_id=organization_id, membership_id=membership.id, role_id=role_id
+            )
         )
-    )
     await session.flush()
     return membership
 

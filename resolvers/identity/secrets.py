@@ -29,6 +29,14 @@ class AuthConfig:
     access_token_ttl: timedelta = timedelta(minutes=15)
     refresh_token_ttl: timedelta = timedelta(days=30)
     session_ttl: timedelta = timedelta(days=14)
+    # A rotated refresh token presented again within this delay (a client retrying a refresh
+    # whose answer it lost) gets the same new pair back instead of ending the session.
+    refresh_reuse_grace: timedelta = timedelta(seconds=10)
+    # Failed sign-ins: this many per account, or per client address, lock it for the lockout.
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 20
+    login_lockout: timedelta = timedelta(minutes=5)
+    invitation_ttl: timedelta = timedelta(days=7)
 
 
 def hash_password(password: str) -> str:
@@ -91,8 +99,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def encode_token(config: AuthConfig, claims: dict[str, Any], ttl: timedelta) -> str:
-    issued = now()
+def encode_token(
+    config: AuthConfig, claims: dict[str, Any], ttl: timedelta, issued: datetime | None = None
+) -> str:
+    """A signed JWT; the same claims and `issued` time give the same token, byte for byte."""
+    issued = issued or now()
     payload = {**claims, "iat": issued, "exp": issued + ttl, "iss": "comptoir"}
     return jwt.encode(payload, config.secret_key, algorithm=_JWT_ALGORITHM)
 

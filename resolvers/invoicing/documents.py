@@ -15,6 +15,7 @@ from resolvers.identity.actor import Actor
 from resolvers.invoicing import drafts
 from resolvers.invoicing.inputs import DocumentPatch, Keep
 from resolvers.invoicing.lifecycle import issue
+from resolvers.invoicing.lookup import ANY_KIND, Kinds
 from resolvers.invoicing.payments import pay_in_full
 from resolvers.invoicing.schedule import validate_schedule
 
@@ -43,10 +44,11 @@ async def update(
     patch: DocumentPatch,
     *,
     finalize: bool = False,
+    kinds: Kinds = ANY_KIND,
 ) -> Invoice:
     """Change a draft; with `finalize`, issue it in the same transaction."""
     _check_one_step(patch, finalize)
-    document = await drafts.update_draft(session, actor, document_id, patch)
+    document = await drafts.update_draft(session, actor, document_id, patch, kinds)
     if finalize:
         await _issue(session, document, patch, sent=False)
         await record(

@@ -29,14 +29,16 @@ from resolvers.errors import Conflict
 from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import WRITE, require_invoices
 from resolvers.invoicing.inputs import DocumentPatch, Keep, LineInput
-from resolvers.invoicing.lookup import document_for_update
-from resolvers.invoicing.money import line_net, totals
-from resolvers.invoicing.numbering import flush_numbered
+from resolvers.invoicing.lookup import ANY_KIND, Kinds, document_for_update
+from resolvers.invoicing.money import MAX_AMOUNT, line_net, minor_units, totals, within
+from resolvers.invoicing.numbering import flush_numbered, lock_series_of
 from resolvers.validation import FieldErrors
 
 MAX_LINES = 500
 HOUR_UNIT = "HUR"
 PIECE_UNIT = "C62"
+DATES = (date(1900, 1, 1), date(2999, 12, 31))
+_CAMEL = {"issue_date": "issueDate", "due_date": "dueDate", "valid_until": "validUntil"}
 _TEXTS = {"subject": 255, "salutation": 255, "description": 20_000, "notes": 20_000}
 
 
@@ -49,6 +51,7 @@ class _Line:
     quantity: Decimal
     unit_code: str
     unit_price: int
+    net: int
     vat_rate: Decimal | None  # None: the document's rate
     service_date: date | None
     reference: str | None
@@ -90,6 +93,8 @@ async def create_document(
         metadata_={},
     )
     _apply(document, changes)
+    if document.number:
+        await lock_series_of(session, organization_id, document.number)
     session.add(document)
     await flush_numbered(session)
     await _replace_lines(session, document, lines)
@@ -97,10 +102,14 @@ async def create_document(
 
 
 async def update_draft(
-    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, patch: DocumentPatch
+    session: AsyncSession,
+    actor: Actor | None,
+    document_id: uuid.UUID,
+    patch: DocumentPatch,
+    kinds: Kinds = ANY_KIND,
 ) -> Invoice:
     require_invoices(actor, WRITE)
-    document = await document_for_update(session, document_id)
+    document = await document_for_update(session, document_id, kinds)
     ensure_draft(document)
     errors = FieldErrors()
     customer: Customer | None
@@ -121,6 +130,8 @@ async def update_draft(
     )
     errors.raise_if_any()
     _apply(document, changes)
+    if changes.get("number"):
+        await lock_series_of(session, document.organization_id, changes["number"])
     await flush_numbered(session)  # a taken number is a CONFLICT before anything else runs
     if lines is not None:
         await _replace_lines(session, document, lines)
@@ -131,10 +142,14 @@ async def update_draft(
 
 
 async def add_line(
-    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, line: LineInput
+    session: AsyncSession,
+    actor: Actor | None,
+    document_id: uuid.UUID,
+    line: LineInput,
+    kinds: Kinds = ANY_KIND,
 ) -> Invoice:
     require_invoices(actor, WRITE)
-    document = await document_for_update(session, document_id)
+    document = await document_for_update(session, document_id, kinds)
     ensure_draft(document)
     count = await session.scalar(
         select(func.count()).select_from(InvoiceLine).where(InvoiceLine.invoice_id == document.id)
@@ -144,6 +159,8 @@ async def add_line(
         errors.add("lines", f"at most {MAX_LINES} lines")
     customer = await session.get(Customer, document.customer_id)
     priced = _line(errors, line, customer, document.currency, "")
+    if not within(document.subtotal + priced.net):
+        errors.add("lines", f"the document's net total would exceed {MAX_AMOUNT} minor units")
     errors.raise_if_any()
     session.add(_line_row(document, priced, (count or 0) + 1))
     await session.flush()
@@ -152,11 +169,11 @@ async def add_line(
 
 
 async def delete_draft(
-    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID
+    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, kinds: Kinds = ANY_KIND
 ) -> Invoice:
     """Drafts only: an issued document is legal record, corrected by a credit note."""
     require_invoices(actor, WRITE)
-    document = await document_for_update(session, document_id)
+    document = await document_for_update(session, document_id, kinds)
     ensure_draft(document)
     await session.delete(document)
     await session.flush()
@@ -220,7 +237,7 @@ def _line_row(document: Invoice, line: _Line, position: int) -> InvoiceLine:
         unit_code=line.unit_code,
         unit_price=line.unit_price,
         vat_rate=rate,
-        net=line_net(line.quantity, line.unit_price),
+        net=line.net,
         service_date=line.service_date,
         reference=line.reference,
     )
@@ -303,7 +320,7 @@ def _header_changes(
     for name in ("issue_date", "due_date", "valid_until"):
         value = getattr(patch, name)
         if not isinstance(value, Keep):
-            changes[name] = value
+            changes[name] = _day(errors, _CAMEL[name], value)
     if not isinstance(patch.due_offset_days, Keep):
         offset = patch.due_offset_days
         if offset is not None and not 0 <= offset <= 365:
@@ -318,7 +335,9 @@ def _header_changes(
     if not isinstance(patch.recurrence, Keep):
         every = patch.recurrence.every if patch.recurrence else None
         changes["recurrence"] = every
-        changes["next_invoice_at"] = patch.recurrence.next_invoice_at if patch.recurrence else None
+        changes["next_invoice_at"] = _day(
+            errors, "nextInvoiceAt", patch.recurrence.next_invoice_at if patch.recurrence else None
+        )
         if every is not None and kind is not DocumentKind.INVOICE:
             errors.add("every", "only invoices recur")
         elif every is not None and changes["next_invoice_at"] is None:
@@ -329,6 +348,15 @@ def _header_changes(
     if kind is not DocumentKind.QUOTE and changes.get("valid_until") is not None:
         errors.add("validUntil", "only quotes have a validity date")
     return changes
+
+
+def _day(errors: FieldErrors, field: str, value: date | None) -> date | None:
+    """A document date within `DATES`: due dates and recurrences are computed from it, so a
+    date near year 9999 would overflow."""
+    if value is not None and not DATES[0] <= value <= DATES[1]:
+        errors.add(field, f"must be between {DATES[0]} and {DATES[1]}")
+        return None
+    return value
 
 
 def _billing_period(errors: FieldErrors, value: str | None) -> str | None:
@@ -355,37 +383,46 @@ def _lines(
     if len(inputs) > MAX_LINES:
         errors.add("lines", f"at most {MAX_LINES} lines")
         return []
-    return [
+    lines = [
         _line(errors, line, customer, currency, f"{prefix}{index}." if prefix else "")
         for index, line in enumerate(inputs)
     ]
+    if not within(sum(line.net for line in lines)):
+        errors.add("lines", f"the net total exceeds {MAX_AMOUNT} minor units")
+    return lines
 
 
 def _line(
     errors: FieldErrors, line: LineInput, customer: Customer | None, currency: str, at: str
 ) -> _Line:
     description = errors.required(f"{at}description", line.description, 1000)
+    unit_price_given = minor_units(
+        errors, currency, f"{at}unitPrice", line.unit_price, line.unit_price_decimal
+    )
+    amount_given = minor_units(errors, currency, f"{at}amount", line.amount, line.amount_decimal)
     mode = line.mode or (
         LineMode.HOURLY
         if line.hours is not None
         else LineMode.FIXED
-        if line.amount is not None
+        if amount_given is not None
         else LineMode.QUANTITY
     )
     if line.currency is not None and line.currency.strip().upper() != currency:
         errors.add(f"{at}currency", f"must be the document's currency ({currency})")
     rate = fields.percent(errors, f"{at}vatRate", line.vat_rate)
     quantity, unit_price, unit = Decimal(1), 0, line.unit_code or PIECE_UNIT
+    quantity_field = f"{at}quantity"
     if mode is LineMode.HOURLY:
-        if line.amount is not None:
+        quantity_field = f"{at}hours"
+        if amount_given is not None:
             errors.add(f"{at}amount", "is not allowed on an hourly line")
         if line.hours is None:
             errors.add(f"{at}hours", "is required on an hourly line")
         else:
             quantity = _quantity(errors, f"{at}hours", line.hours)
         rate_cents = customer.hourly_rate if customer is not None else None
-        if line.unit_price is not None:
-            unit_price = line.unit_price
+        if unit_price_given is not None:
+            unit_price = unit_price_given
         elif rate_cents is None:
             errors.add(f"{at}hours", "the customer has no hourly rate")
         else:
@@ -394,23 +431,26 @@ def _line(
     elif mode is LineMode.FIXED:
         if line.hours is not None:
             errors.add(f"{at}hours", "is not allowed on a fixed line")
-        if line.amount is None:
+        if amount_given is None:
             errors.add(f"{at}amount", "is required on a fixed line")
         else:
-            unit_price = line.amount
+            unit_price = amount_given
     else:
         quantity = _quantity(
-            errors, f"{at}quantity", line.quantity if line.quantity is not None else Decimal(1)
+            errors, quantity_field, line.quantity if line.quantity is not None else Decimal(1)
         )
-        unit_price = line.unit_price or 0
-    if abs(unit_price) > 10**13:
-        errors.add(f"{at}unitPrice", "is too large")
+        unit_price = unit_price_given or 0
+    net = line_net(quantity, unit_price)
+    if not within(net):
+        errors.add(quantity_field, f"quantity x unit price exceeds {MAX_AMOUNT} minor units")
+        net = 0
     return _Line(
         mode=mode,
         description=description,
         quantity=quantity,
         unit_code=unit[:8],
         unit_price=unit_price,
+        net=net,
         vat_rate=rate,
         service_date=line.service_date,
         reference=errors.optional(f"{at}reference", line.reference, 64),

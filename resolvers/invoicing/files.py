@@ -2,8 +2,10 @@
 or XRechnung XML), each with an ETag.
 
 The ETag is keyed on the document's id and `updated_at` (any change to the document moves
-it), so `If-None-Match` is answered without rendering. Rendered bytes are kept in
-`rendered_documents` while their ETag holds, so a document is rendered once per version.
+it), so `If-None-Match` is answered without rendering. Rendered bytes are kept in the file
+storage (the disk or an object store, shared by every replica), indexed by `rendered_documents`
+while their ETag holds, so a document is rendered once per version. They are written through
+the edge's `FileChanges`: a rolled-back transaction leaves no object behind.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -28,7 +31,10 @@ from models import (
     Organization,
     RenderedDocument,
 )
+from models.base import new_id
 from resolvers.errors import Unprocessable
+from resolvers.files.changes import FileChanges
+from resolvers.files.storage import StoredContentMissing, read_all
 from resolvers.identity.actor import Actor
 from resolvers.invoicing import lookup
 from resolvers.invoicing.access import READ, require_invoices
@@ -80,6 +86,7 @@ async def document_file(
     actor: Actor | None,
     document_id: uuid.UUID,
     file_format: FileFormat | None,
+    files: FileChanges,
     if_none_match: str | None = None,
 ) -> RenderedFile | None:
     """The document's file in `file_format`, or (None) its customer's e-invoice format; None
@@ -98,17 +105,30 @@ async def document_file(
     filename = f"{document.number or f'draft-{document.id}'}.{extension}"
     if _matches(if_none_match, etag):
         return RenderedFile(etag, media_type, filename, None, True)
-    cached = await session.scalar(
-        select(RenderedDocument.content).where(
+    kept = await session.scalar(
+        select(RenderedDocument).where(
             RenderedDocument.invoice_id == document.id,
             RenderedDocument.format == file_format.value,
-            RenderedDocument.etag == etag,
         )
     )
-    if cached is None:
-        cached = await _render(session, document, file_format)
-        await _keep(session, document, file_format, etag, cached)
-    return RenderedFile(etag, media_type, filename, cached, False)
+    if kept is not None and kept.etag == etag:
+        try:
+            content = await read_all(files.storage, kept.storage_key)
+            return RenderedFile(etag, media_type, filename, content, False)
+        except StoredContentMissing:
+            pass  # lost from the storage: render it again
+    content = await _render(session, document, file_format)
+    # A fresh key per rendering: a concurrent rendering that rolls back removes only its own.
+    key = f"{document.organization_id}/{new_id()}"
+    await files.put(key, _chunks(content))
+    if kept is not None:
+        files.delete_after_commit(kept.storage_key)
+    await _keep(session, document, file_format, etag, key)
+    return RenderedFile(etag, media_type, filename, content, False)
+
+
+async def _chunks(content: bytes) -> AsyncIterator[bytes]:
+    yield content
 
 
 def _etag(document: Invoice, file_format: FileFormat) -> str:
@@ -128,19 +148,19 @@ async def _keep(
     document: Invoice,
     file_format: FileFormat,
     etag: str,
-    content: bytes,
+    storage_key: str,
 ) -> None:
     statement = insert(RenderedDocument).values(
         organization_id=document.organization_id,
         invoice_id=document.id,
         format=file_format.value,
         etag=etag,
-        content=content,
+        storage_key=storage_key,
     )
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[RenderedDocument.invoice_id, RenderedDocument.format],
-            set_={"etag": statement.excluded.etag, "content": statement.excluded.content},
+            set_={"etag": statement.excluded.etag, "storage_key": statement.excluded.storage_key},
         )
     )
 

@@ -25,9 +25,13 @@ class LineInput:
     description: str | None
     mode: LineMode | None = None  # inferred: hours → HOURLY, amount → FIXED, else QUANTITY
     quantity: Decimal | None = None
-    unit_price: int | None = None
+    unit_price: int | None = None  # minor units
     hours: Decimal | None = None
-    amount: int | None = None
+    amount: int | None = None  # minor units
+    # The same in major units of the document's currency (converted with its ISO 4217
+    # exponent); one of each pair at most.
+    unit_price_decimal: Decimal | None = None
+    amount_decimal: Decimal | None = None
     vat_rate: Decimal | None = None  # None: the document's rate
     currency: str | None = None  # must match the document's when sent
     service_date: date | None = None
@@ -64,11 +68,12 @@ class DocumentPatch:
 
 @dataclass(frozen=True)
 class PaymentInput:
-    amount: int
+    amount: int | None  # minor units; or amount_decimal in major units
     currency: str | None = None
     paid_on: date | None = None
     method: str | None = None
     reference: str | None = None
+    amount_decimal: Decimal | None = None
 
 
 class QuoteConversion(enum.StrEnum):
@@ -81,6 +86,7 @@ class ConversionInput:
     mode: QuoteConversion
     percent: Decimal | None = None
     amount: int | None = None  # gross, in minor units
+    amount_decimal: Decimal | None = None  # gross, in major units
 
 
 class DocumentSortField(enum.StrEnum):

@@ -20,9 +20,9 @@ from resolvers.errors import BadUserInput, Conflict
 from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import WRITE, require_invoices
 from resolvers.invoicing.drafts import copy_lines, ensure_draft
-from resolvers.invoicing.lookup import document_for_update
+from resolvers.invoicing.lookup import ANY_KIND, Kinds, document_for_update
 from resolvers.invoicing.money import TaxAmount
-from resolvers.invoicing.numbering import flush_numbered, format_number, series_for, take_number
+from resolvers.invoicing.numbering import assign_number, flush_numbered, series_for
 from resolvers.webhooks.outbox import invoice_event
 
 FINALIZED = (DocumentStatus.ISSUED, DocumentStatus.SENT)
@@ -38,10 +38,11 @@ async def finalize(
     document_id: uuid.UUID,
     *,
     sent: bool = False,
+    kinds: Kinds = ANY_KIND,
 ) -> Invoice:
     """Draft → issued (or sent): the gapless number is taken in this transaction."""
     require_invoices(actor, WRITE)
-    document = await document_for_update(session, document_id)
+    document = await document_for_update(session, document_id, kinds)
     ensure_draft(document)
     await issue(session, document, sent=sent)
     await record(
@@ -57,6 +58,11 @@ async def issue(session: AsyncSession, document: Invoice, *, sent: bool = False)
         raise BadUserInput(
             "a document needs at least one line", fields={"lines": "at least one line"}
         )
+    if document.kind is not DocumentKind.CREDIT_NOTE and document.total < 0:
+        raise BadUserInput(
+            "a document cannot be issued with a negative total: issue a credit note instead",
+            fields={"total": "must not be negative"},
+        )
     if document.recurrence is not None and document.next_invoice_at is None:
         raise BadUserInput(
             "a recurring invoice needs its next date",
@@ -66,23 +72,26 @@ async def issue(session: AsyncSession, document: Invoice, *, sent: bool = False)
     document.issue_date = document.issue_date or now.date()
     if document.due_date is None and document.due_offset_days is not None:
         document.due_date = document.issue_date + timedelta(days=document.due_offset_days)
-    if document.number is None:
-        document.series = series_for(document.kind, document.issue_date)
-        document.sequence = await take_number(session, document.organization_id, document.series)
-        document.number = format_number(document.series, document.sequence)
     document.status = DocumentStatus.SENT if sent else DocumentStatus.ISSUED
     document.issued_at = now
     if sent:
         document.sent_at = now
-        await invoice_event(session, "invoice.sent", document)
-    await flush_numbered(session)
+    if document.number is None:
+        await session.flush()
+        await assign_number(session, document, series_for(document.kind, document.issue_date))
+    else:
+        await flush_numbered(session)
     await post_document(session, document)
+    if sent:
+        await invoice_event(session, "invoice.sent", document)
 
 
-async def send(session: AsyncSession, actor: Actor | None, document_id: uuid.UUID) -> Invoice:
+async def send(
+    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, kinds: Kinds = ANY_KIND
+) -> Invoice:
     """Mark a document sent (a draft is finalized first). Sending mail is not done here."""
     require_invoices(actor, WRITE)
-    document = await document_for_update(session, document_id)
+    document = await document_for_update(session, document_id, kinds)
     if document.status is DocumentStatus.DRAFT:
         await issue(session, document, sent=True)
     elif document.status is DocumentStatus.ISSUED:
@@ -97,11 +106,15 @@ async def send(session: AsyncSession, actor: Actor | None, document_id: uuid.UUI
 
 
 async def cancel(
-    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, reason: str | None = None
+    session: AsyncSession,
+    actor: Actor | None,
+    document_id: uuid.UUID,
+    reason: str | None = None,
+    kinds: Kinds = ANY_KIND,
 ) -> Invoice:
     """A draft is voided; an issued invoice is reversed by a credit note. Returns the original."""
     require_invoices(actor, WRITE)
-    document = await document_for_update(session, document_id)
+    document = await document_for_update(session, document_id, kinds)
     if document.status is DocumentStatus.DRAFT:
         document.status = DocumentStatus.CANCELLED
         document.cancelled_at = datetime.now(UTC)
@@ -115,11 +128,15 @@ async def cancel(
 
 
 async def reverse(
-    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID, reason: str | None = None
+    session: AsyncSession,
+    actor: Actor | None,
+    document_id: uuid.UUID,
+    reason: str | None = None,
+    kinds: Kinds = ANY_KIND,
 ) -> Invoice:
     """Issue the credit note (Stornorechnung) that cancels an issued invoice; returns it."""
     require_invoices(actor, WRITE)
-    document = await document_for_update(session, document_id)
+    document = await document_for_update(session, document_id, kinds)
     await record(session, actor, "invoice.credited", "invoice", document.id)
     return await _reverse(session, document, reason)
 
@@ -150,6 +167,9 @@ async def _reverse(session: AsyncSession, original: Invoice, reason: str | None)
         tax_total=-original.tax_total,
         total=-original.total,
         tax_breakdown=[TaxAmount.from_json(t).negated().as_json() for t in original.tax_breakdown],
+        # What the original still owed is settled by this note; what it was paid is owed
+        # back: the note's amount due is minus the refund (0 when nothing was paid).
+        amount_paid=-original.total + original.amount_paid,
     )
     session.add(credit)
     await session.flush()

@@ -1,6 +1,12 @@
 """Totals per EN 16931: line nets, then VAT once per rate, rounded half away from zero.
 
-Everything is integer minor units or `Decimal`; a float never enters.
+Everything is integer minor units or `Decimal`; a float never enters. The minor unit of a
+currency is its ISO 4217 exponent (JPY 0, EUR 2, KWD 3); money entered in major units is
+converted here, refused (never rounded) when it has more digits than the currency.
+
+Bounds keep every stored amount far inside the database's bigint, whatever is multiplied or
+summed: a unit price and a line net at most `MAX_UNIT_PRICE` and `MAX_AMOUNT`, and a total
+(at most 500 lines) at most `MAX_AMOUNT` too.
 """
 
 from __future__ import annotations
@@ -10,7 +16,76 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from iso4217 import Currency
+
+from resolvers.validation import FieldErrors
+
 HUNDRED = Decimal(100)
+MAX_UNIT_PRICE = 10**13  # minor units
+MAX_AMOUNT = 10**15  # a line net, a document total, a payment (minor units)
+
+
+class NotInMinorUnits(ValueError):
+    """An amount with more decimal places than its currency has."""
+
+
+def currency_exponent(currency: str) -> int:
+    """Digits of the minor unit (ISO 4217): JPY 0, EUR 2, KWD 3; 0 for codes without one
+    (XXX, XAU). An unknown code is NotInMinorUnits (validate currencies first)."""
+    try:
+        return Currency(currency.strip().upper()).exponent or 0
+    except ValueError:
+        raise NotInMinorUnits(f"{currency!r} is not an ISO 4217 currency") from None
+
+
+def to_minor_units(amount: Decimal, currency: str) -> int:
+    """Decimal("10.5") KWD -> 10500; NotInMinorUnits when the currency has fewer digits."""
+    digits = currency_exponent(currency)
+    if not amount.is_finite():
+        raise NotInMinorUnits("must be a finite number")
+    if amount.adjusted() > 30:  # far beyond any bound, before scaling could overflow
+        raise NotInMinorUnits("is too large")
+    scaled = amount.scaleb(digits)
+    if scaled != scaled.to_integral_value():
+        raise NotInMinorUnits(f"has more than {digits} decimal places for {currency}")
+    return int(scaled)
+
+
+def from_minor_units(amount: int, currency: str) -> Decimal:
+    """10500 KWD -> Decimal("10.500"), with the currency's digits."""
+    digits = currency_exponent(currency)
+    return Decimal(amount).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
+
+
+def within(amount: int, limit: int = MAX_AMOUNT) -> bool:
+    return -limit <= amount <= limit
+
+
+def minor_units(
+    errors: FieldErrors,
+    currency: str,
+    field: str,
+    minor: int | None,
+    major: Decimal | None,
+    limit: int = MAX_UNIT_PRICE,
+) -> int | None:
+    """An amount sent in minor units (`field`) or in major units (`fieldDecimal`), as minor
+    units within ±`limit`; None when neither is sent (or it is wrong: the error is added)."""
+    if major is not None:
+        decimal_field = f"{field}Decimal"
+        if minor is not None:
+            errors.add(decimal_field, f"send {field.rsplit('.', 1)[-1]} or this, not both")
+            return None
+        try:
+            minor = to_minor_units(major, currency)
+        except NotInMinorUnits as exc:
+            errors.add(decimal_field, str(exc))
+            return None
+        field = decimal_field
+    if minor is not None and not within(minor, limit):
+        errors.add(field, f"must be between -{limit} and {limit} minor units")
+        return None
+    return minor
 
 
 def round_minor(amount: Decimal) -> int:

@@ -16,21 +16,32 @@ from resolvers.identity.actor import Actor
 from resolvers.invoicing.access import WRITE, require_invoices
 from resolvers.invoicing.inputs import PaymentInput
 from resolvers.invoicing.lifecycle import FINALIZED, today
-from resolvers.invoicing.lookup import document_for_update
+from resolvers.invoicing.lookup import ANY_KIND, Kinds, document_for_update
+from resolvers.invoicing.money import MAX_AMOUNT, minor_units
 from resolvers.validation import FieldErrors
 from resolvers.webhooks.outbox import invoice_event
 
 
 async def record_payment(
-    session: AsyncSession, actor: Actor | None, invoice_id: uuid.UUID, payment: PaymentInput
+    session: AsyncSession,
+    actor: Actor | None,
+    invoice_id: uuid.UUID,
+    payment: PaymentInput,
+    kinds: Kinds = ANY_KIND,
 ) -> Payment:
     require_invoices(actor, WRITE)
-    invoice = await document_for_update(session, invoice_id)
+    invoice = await document_for_update(session, invoice_id, kinds)
     _ensure_payable(invoice)
     errors = FieldErrors()
-    if payment.amount <= 0:
+    amount = minor_units(
+        errors, invoice.currency, "amount", payment.amount, payment.amount_decimal, MAX_AMOUNT
+    )
+    if amount is None:
+        if not errors.errors:
+            errors.add("amount", "is required")
+    elif amount <= 0:
         errors.add("amount", "must be positive")
-    elif payment.amount > invoice.amount_due:
+    elif amount > invoice.amount_due:
         errors.add("amount", f"exceeds the amount due ({invoice.amount_due})")
     currency = (payment.currency or invoice.currency).strip().upper()
     if currency != invoice.currency:
@@ -38,16 +49,21 @@ async def record_payment(
     method = errors.optional("method", payment.method, 50)
     reference = errors.optional("reference", payment.reference, 255)
     errors.raise_if_any("Invalid payment")
+    assert amount is not None
     await record(session, actor, "invoice.payment_recorded", "invoice", invoice.id)
-    return await _pay(session, invoice, payment.amount, payment.paid_on, method, reference)
+    return await _pay(session, invoice, amount, payment.paid_on, method, reference)
 
 
 async def mark_paid(
-    session: AsyncSession, actor: Actor | None, invoice_id: uuid.UUID, paid_on: date | None
+    session: AsyncSession,
+    actor: Actor | None,
+    invoice_id: uuid.UUID,
+    paid_on: date | None,
+    kinds: Kinds = ANY_KIND,
 ) -> Invoice:
     """Pay what remains due on `paid_on` (default today); a paid invoice stays as it is."""
     require_invoices(actor, WRITE)
-    invoice = await document_for_update(session, invoice_id)
+    invoice = await document_for_update(session, invoice_id, kinds)
     if invoice.status is DocumentStatus.PAID:
         return invoice
     _ensure_payable(invoice)

@@ -24,10 +24,13 @@ _SORT_COLUMNS = {
 
 
 async def get_document(
-    session: AsyncSession, actor: Actor | None, document_id: uuid.UUID
+    session: AsyncSession,
+    actor: Actor | None,
+    document_id: uuid.UUID,
+    kinds: lookup.Kinds = lookup.ANY_KIND,
 ) -> Invoice:
     require_invoices(actor, READ)
-    return await lookup.document(session, document_id)
+    return await lookup.document(session, document_id, kinds)
 
 
 async def list_documents(

@@ -19,7 +19,8 @@ from resolvers.invoicing.drafts import copy_lines, recompute
 from resolvers.invoicing.inputs import ConversionInput, QuoteConversion
 from resolvers.invoicing.lifecycle import FINALIZED
 from resolvers.invoicing.lookup import document_for_update
-from resolvers.invoicing.money import HUNDRED, TaxAmount, round_minor
+from resolvers.invoicing.money import HUNDRED, MAX_AMOUNT, TaxAmount, minor_units, round_minor
+from resolvers.validation import FieldErrors
 
 DECISIONS = (DocumentStatus.ACCEPTED, DocumentStatus.REFUSED, DocumentStatus.EXPIRED)
 CONVERTIBLE = (*FINALIZED, DocumentStatus.ACCEPTED)
@@ -50,7 +51,11 @@ async def convert(
     quote = await _quote(session, quote_id)
     if quote.status not in CONVERTIBLE:
         raise Conflict(f"a {quote.status.value} quote cannot be converted")
-    deposited = await _deposited(session, quote)
+    # The quote's row is locked (`_quote`): conversions of one quote take turns, so what was
+    # invoiced is read after the previous conversion committed.
+    deposited, balanced = await _invoiced(session, quote)
+    if balanced:
+        raise Conflict("the balance of this quote is already invoiced: it is closed")
     remaining = {
         rate: base - deposited.get(rate, 0) for rate, base in _bases(quote.tax_breakdown).items()
     }
@@ -87,10 +92,8 @@ async def convert(
 
 
 async def _quote(session: AsyncSession, quote_id: uuid.UUID) -> Invoice:
-    quote = await document_for_update(session, quote_id)
-    if quote.kind is not DocumentKind.QUOTE:
-        raise Conflict("only a quote can be converted or decided")
-    return quote
+    """The quote, locked; an invoice or credit note is not one (NOT_FOUND)."""
+    return await document_for_update(session, quote_id, (DocumentKind.QUOTE,))
 
 
 def _bases(breakdown: list[dict[str, Any]]) -> dict[Decimal, int]:
@@ -98,25 +101,33 @@ def _bases(breakdown: list[dict[str, Any]]) -> dict[Decimal, int]:
     return {t.rate: t.base for t in amounts}
 
 
-async def _deposited(session: AsyncSession, quote: Invoice) -> dict[Decimal, int]:
-    """Net per VAT rate already invoiced as deposits (cancelled ones left out)."""
-    deposits = await session.scalars(
+async def _invoiced(session: AsyncSession, quote: Invoice) -> tuple[dict[Decimal, int], bool]:
+    """Net per VAT rate already invoiced as deposits, and whether a balance invoice exists
+    (drafts count, so a retry never bills more than the quote; cancelled invoices are left
+    out). Draft deposits may follow one another: that is yaoka's documented flow."""
+    invoices = await session.scalars(
         select(Invoice).where(
             Invoice.quote_id == quote.id,
-            Invoice.is_deposit.is_(True),
+            Invoice.kind == DocumentKind.INVOICE,
             Invoice.status != DocumentStatus.CANCELLED,
         )
     )
     total: dict[Decimal, int] = {}
-    for deposit in deposits:
-        for rate, base in _bases(deposit.tax_breakdown).items():
+    balanced = False
+    for invoice in invoices:
+        if not invoice.is_deposit:
+            balanced = True
+            continue
+        for rate, base in _bases(invoice.tax_breakdown).items():
             total[rate] = total.get(rate, 0) + base
-    return total
+    return total, balanced
 
 
 def _deposit_lines(
     quote: Invoice, invoice: Invoice, conversion: ConversionInput, remaining: dict[Decimal, int]
 ) -> list[InvoiceLine]:
+    if remaining and all(amount <= 0 for amount in remaining.values()):
+        raise Conflict("the deposits already cover this quote")
     percent = _deposit_percent(quote, conversion)
     label = f"{percent.normalize():f} %" if conversion.percent is not None else "deposit"
     lines: list[InvoiceLine] = []
@@ -136,7 +147,8 @@ def _deposit_lines(
 
 
 def _deposit_percent(quote: Invoice, conversion: ConversionInput) -> Decimal:
-    if (conversion.percent is None) == (conversion.amount is None):
+    amount_sent = conversion.amount is not None or conversion.amount_decimal is not None
+    if (conversion.percent is None) == (not amount_sent):
         raise BadUserInput(
             "a deposit is a percentage or an amount",
             fields={"percent": "give a percent or an amount, not both"},
@@ -145,12 +157,17 @@ def _deposit_percent(quote: Invoice, conversion: ConversionInput) -> Decimal:
         if not Decimal(0) < conversion.percent <= HUNDRED:
             raise BadUserInput("invalid percent", fields={"percent": "must be in ]0, 100]"})
         return conversion.percent
-    assert conversion.amount is not None
-    if conversion.amount <= 0 or quote.total <= 0 or conversion.amount > quote.total:
+    errors = FieldErrors()
+    amount = minor_units(
+        errors, quote.currency, "amount", conversion.amount, conversion.amount_decimal, MAX_AMOUNT
+    )
+    errors.raise_if_any("invalid amount")
+    assert amount is not None
+    if amount <= 0 or quote.total <= 0 or amount > quote.total:
         raise BadUserInput(
             "invalid amount", fields={"amount": "must be positive and at most the quote total"}
         )
-    return Decimal(conversion.amount) * HUNDRED / Decimal(quote.total)
+    return Decimal(amount) * HUNDRED / Decimal(quote.total)
 
 
 async def _balance_lines(

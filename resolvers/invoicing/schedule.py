@@ -16,6 +16,7 @@ _MONTHS = {
     Cadence.YEARLY: 12,
 }
 _DAYS = {Cadence.DAILY: 1, Cadence.WEEKLY: 7, Cadence.BIWEEKLY: 14}
+LAST_YEAR = 2999  # dates are computed from a schedule: far from date.max
 
 
 def advance(day: date, every: Cadence) -> date:
@@ -37,6 +38,10 @@ def validate_schedule(
     if next_at is None:
         raise BadUserInput(
             "the next date is required", fields={"nextInvoiceAt": "is required with every"}
+        )
+    if next_at.year > LAST_YEAR:
+        raise BadUserInput(
+            "the next date is too far", fields={"nextInvoiceAt": f"must be before {LAST_YEAR + 1}"}
         )
     if issue_date is not None and next_at < issue_date:
         raise BadUserInput(

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from models import DocumentStatus, MailEvent, MailStatus, StoredFile
 from resolvers.errors import DomainError
+from resolvers.files.changes import file_changes
 from resolvers.files.files import read_content
 from resolvers.identity.actor import Actor, ActorKind
 from resolvers.integrations import Integrations
@@ -56,15 +57,19 @@ def _acting_for(event: MailEvent) -> Actor:
 
 async def _build(db: Database, config: Integrations, event: MailEvent) -> EmailMessage:
     actor = _acting_for(event)
-    async with db.transaction(event.organization_id) as session:
+    assert config.storage is not None, "invoice files and attachments need the file storage"
+    async with (
+        file_changes(config.storage) as changes,
+        db.transaction(event.organization_id) as session,
+    ):
         assert event.invoice_id is not None
         document = await lookup.document(session, event.invoice_id)
         snapshot = await snapshot_of(session, document)
         text = invoice_mail_text(snapshot, event.subject, event.body)
-        e_invoice = await document_file(session, actor, document.id, None)
+        e_invoice = await document_file(session, actor, document.id, None, changes)
         files: list[RenderedFile] = []
         if e_invoice is None or e_invoice.media_type != "application/pdf":
-            pdf = await document_file(session, actor, document.id, FileFormat.PDF)
+            pdf = await document_file(session, actor, document.id, FileFormat.PDF, changes)
             assert pdf is not None  # only the customer's e-invoice can be absent
             files.append(pdf)
         if e_invoice is not None:
@@ -99,7 +104,6 @@ async def _build(db: Database, config: Integrations, event: MailEvent) -> EmailM
             filename=f"{text.file_stem}.{extension}",
         )
     for stored in extra:
-        assert config.storage is not None, "mail attachments need the file storage"
         maintype, _, subtype = stored.content_type.partition("/")
         message.add_attachment(
             await read_content(config.storage, stored),

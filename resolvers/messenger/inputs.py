@@ -40,7 +40,7 @@ class ConversationSort(enum.StrEnum):
 @dataclass(frozen=True)
 class ConversationFilter:
     kind: ConversationKind | None = None
-    archived: bool | None = None  # None: both
+    archived: bool | None = False  # the inbox by default; True: archived ones; None: both
 
 
 @dataclass(frozen=True)

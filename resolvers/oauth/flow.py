@@ -13,6 +13,7 @@ import hashlib
 import logging
 import secrets
 import uuid
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,8 +21,8 @@ from typing import Any, Final
 
 import httpx
 from authlib.common.security import generate_token
+from authlib.deprecate import AuthlibDeprecationWarning
 from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import AsyncOAuth2Client
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +44,12 @@ __all__ = [
     "refresh_due",
     "start",
 ]
+
+with warnings.catch_warnings():
+    # authlib nudges towards the httpx2 fork at import (with an "always" filter installed when
+    # `authlib.deprecate` loads, hence imported first); this project uses httpx.
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 log = logging.getLogger(__name__)
 

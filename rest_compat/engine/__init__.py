@@ -4,6 +4,7 @@ from rest_compat.engine.app import RestCompat
 from rest_compat.engine.contract import (
     Contract,
     ErrorReply,
+    Inputs,
     RestInputError,
     RestRequest,
     Route,
@@ -15,6 +16,7 @@ __all__ = [
     "Contract",
     "ErrorReply",
     "IdempotencyStore",
+    "Inputs",
     "RestCompat",
     "RestInputError",
     "RestRequest",

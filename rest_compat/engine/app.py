@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import strawberry
+from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
-from starlette.formparsers import MultiPartException
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.routing import Route as StarletteRoute
 
-from rest_compat.engine.contract import Contract, ErrorReply, RestInputError, RestRequest, Route
+from rest_compat.engine.body import BodyRefused, read_body
+from rest_compat.engine.contract import (
+    Contract,
+    ErrorReply,
+    Inputs,
+    RestInputError,
+    RestRequest,
+    Route,
+)
+from rest_compat.engine.docs import docs_routes
 from rest_compat.engine.documents import load_operations, validate_operations
 from rest_compat.engine.idempotency import (
     IN_FLIGHT,
@@ -24,6 +34,7 @@ from rest_compat.engine.idempotency import (
     IdempotencyStore,
     fingerprint,
 )
+from rest_compat.engine.models import ContractModel, problems
 from rest_compat.engine.openapi import openapi_document
 from schema.context import Context
 
@@ -32,8 +43,9 @@ logger = logging.getLogger("comptoir.rest")
 ContextFactory = Callable[[Request], Context]
 IDEMPOTENCY_HEADER = "idempotency-key"
 MAX_IDEMPOTENCY_KEY = 255
-# Engine-level failures, mapped through each contract's status table like domain codes.
-INVALID_JSON = "BAD_USER_INPUT"
+DEFAULT_MAX_BODY_BYTES = 1_000_000
+DEFAULT_MAX_UPLOAD_BYTES = 25_000_000
+MULTIPART_OVERHEAD = 16 * 1024
 
 
 class JSONBody(Response):
@@ -41,6 +53,34 @@ class JSONBody(Response):
 
     def render(self, content: Any) -> bytes:
         return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+_HTTP_ERRORS = {
+    404: ("NOT_FOUND", "Not found"),
+    405: ("METHOD_NOT_ALLOWED", "Method not allowed"),
+    400: ("BAD_USER_INPUT", "Bad request"),
+}
+
+
+def default_variables(inputs: Inputs[Any, Any], *, partial: bool) -> dict[str, Any]:
+    """A declared route without `to_variables`: the path parameters, the query model's fields
+    and the body as `input` (only the keys sent, for PUT and PATCH), all under GraphQL names."""
+    variables: dict[str, Any] = dict(inputs.path)
+    if isinstance(inputs.query, ContractModel):
+        variables.update(inputs.query.graphql(changes=True))
+    if isinstance(inputs.body, ContractModel):
+        variables["input"] = inputs.body.graphql(changes=partial)
+    return variables
+
+
+def _by_method(
+    endpoints: dict[str, Callable[[Request], Awaitable[Response]]],
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await endpoints[method](request)
+
+    return endpoint
 
 
 def _route_order(route: Route) -> tuple[int, ...]:
@@ -57,11 +97,15 @@ class ContractApp:
         schema: strawberry.Schema,
         context_factory: ContextFactory,
         idempotency: IdempotencyStore | None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     ) -> None:
         self.contract = contract
         self.schema = schema
         self.context_factory = context_factory
         self.idempotency = idempotency
+        self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
         self.operations = load_operations(contract.documents_dir)
         validate_operations(schema._schema, self.operations, contract.name)
         missing = {r.operation for r in contract.routes} - set(self.operations)
@@ -69,10 +113,19 @@ class ContractApp:
             raise RuntimeError(f"{contract.name}: routes name unknown operations {missing}")
         routes: list[BaseRoute] = [
             StarletteRoute("/openapi.json", self._openapi, methods=["GET"]),
+            *docs_routes(contract.title),
         ]
+        # One Starlette route per path, so a wrong method's 405 lists every allowed one.
+        by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
         for route in sorted(contract.routes, key=_route_order):
-            routes.append(StarletteRoute(route.path, self._endpoint(route), methods=[route.method]))
-        self.app = Starlette(routes=routes)
+            by_path.setdefault(route.path, {})[route.method] = self._endpoint(route)
+        for path, endpoints in by_path.items():
+            routes.append(StarletteRoute(path, _by_method(endpoints), methods=list(endpoints)))
+        # Unknown paths (404) and wrong methods (405) answer in the contract's error format.
+        self.app = Starlette(
+            routes=routes,
+            exception_handlers={HTTPException: self._http_error},
+        )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self.app(scope, receive, send)
@@ -80,6 +133,18 @@ class ContractApp:
     async def _openapi(self, request: Request) -> Response:
         root = request.scope.get("root_path", "")
         return JSONResponse(openapi_document(self.contract, server_url=root or "/"))
+
+    async def _http_error(self, _: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        code, message = _HTTP_ERRORS.get(exc.status_code, ("BAD_USER_INPUT", "Bad request"))
+        response = self.error(ErrorReply(exc.status_code, code, message))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    async def _crash(self, _: Request, exc: Exception) -> Response:
+        logger.error("unhandled error in %s", self.contract.name, exc_info=exc)
+        return self.error(ErrorReply(500, "INTERNAL_SERVER_ERROR", "Internal server error"))
 
     def error(self, reply: ErrorReply) -> Response:
         body = self.contract.error_body(reply)
@@ -105,6 +170,12 @@ class ContractApp:
                 return await self._handle(route, request)
             except RestInputError as exc:
                 return self.error_for_code("BAD_USER_INPUT", exc.message, exc.fields)
+            except BodyRefused as exc:
+                if exc.code == "BAD_USER_INPUT":  # the contract's status for bad input
+                    return self.error_for_code(exc.code, exc.message, exc.fields)
+                return self.error(ErrorReply(exc.status, exc.code, exc.message, exc.fields))
+            except Exception as exc:  # a bug: logged, answered as the contract's 500
+                return await self._crash(request, exc)
             finally:
                 # Uploaded parts are spooled temporary files: close them (responses are
                 # rendered by now, none streams from an upload).
@@ -113,13 +184,16 @@ class ContractApp:
         return endpoint
 
     async def _handle(self, route: Route, request: Request) -> Response:
+        # An upload's body may exceed the file limit by its multipart framing; the domain
+        # names a file over its own limit (400 on `file`), the stream refuses anything bigger.
+        limit = self.max_upload_bytes + MULTIPART_OVERHEAD if route.upload else self.max_body_bytes
         rest = RestRequest(
             method=request.method,
             path=request.url.path,
             path_params={k: str(v) for k, v in request.path_params.items()},
             query=request.query_params,
             headers=request.headers,
-            body=await _json_body(request),
+            body=await read_body(request, limit, upload=route.upload, decimals=route.declared),
         )
         context = self.context_factory(request)
         credentials = self.contract.credentials(request, rest)
@@ -145,51 +219,95 @@ class ContractApp:
         self, route: Route, rest: RestRequest, context: Context, scope: str, key: str
     ) -> Response:
         assert self.idempotency is not None
-        claim = await self.idempotency.claim(
-            scope, key, fingerprint(rest.method, rest.path, rest.body)
-        )
-        if claim.outcome == REPLAY:
-            replay = Response(
-                claim.body or b"",
-                status_code=claim.status or 200,
-                media_type=claim.content_type,
-            )
-            replay.headers[self.contract.replay_header] = "true"
-            return replay
-        if claim.outcome == MISMATCH:
-            return self.error_for_code(
-                "UNPROCESSABLE", "Idempotency-Key was already used with a different payload"
-            )
-        if claim.outcome == IN_FLIGHT:
-            return self.error_for_code(
-                "CONFLICT", "A request with this Idempotency-Key is still being processed"
-            )
         try:
+            return await self._execute_claimed(route, rest, context, scope, key)
+        except Exception:
+            # Typically the database went away: nothing was committed, so a retry runs the
+            # request. Answer in the contract's format (the details go to the log only).
+            logger.exception("idempotent request failed; nothing of it was kept")
+            return self.error_for_code("INTERNAL_SERVER_ERROR", "Internal server error")
+
+    async def _execute_claimed(
+        self, route: Route, rest: RestRequest, context: Context, scope: str, key: str
+    ) -> Response:
+        assert self.idempotency is not None
+        async with self.idempotency.once(
+            scope, key, fingerprint(rest.method, rest.path, rest.body)
+        ) as claim:
+            if claim.outcome == REPLAY:
+                replay = Response(
+                    claim.body or b"",
+                    status_code=claim.status or 200,
+                    media_type=claim.content_type,
+                )
+                replay.headers[self.contract.replay_header] = "true"
+                return replay
+            if claim.outcome == MISMATCH:
+                return self.error_for_code(
+                    "UNPROCESSABLE", "Idempotency-Key was already used with a different payload"
+                )
+            if claim.outcome == IN_FLIGHT:
+                return self.error_for_code(
+                    "CONFLICT", "A request with this Idempotency-Key is still being processed"
+                )
             response = await self._execute(route, rest, context)
-        except BaseException:
-            await self.idempotency.release(scope, key)
-            raise
-        if response.status_code >= 500:
-            await self.idempotency.release(scope, key)
-        else:
-            await self.idempotency.finish(
-                scope, key, response.status_code, bytes(response.body), response.media_type or ""
-            )
+            if response.status_code < 500:  # a 5xx leaves nothing behind: a retry runs again
+                await claim.finish(
+                    (response.status_code, bytes(response.body), response.media_type or "")
+                )
+        # Only now is the effect committed, with its stored response: answer.
         return response
 
-    def _contract_fields(self, route: Route, fields: Any) -> dict[str, str]:
+    def _contract_fields(
+        self, route: Route, fields: Any, renames: Mapping[str, str]
+    ) -> dict[str, str]:
         """GraphQL input paths (`billingAddress.postalCode`) as the contract names them."""
         if not isinstance(fields, dict):
             return {}
-        rename = self.contract.field_name
+        rename = self.contract.field_name or (lambda path: path)
         renamed: dict[str, str] = {}
         for path, message in fields.items():
-            name = route.error_fields.get(path) or (rename(path) if rename else path)
-            renamed[name] = str(message)
+            name = route.rename_field(path)
+            if name is None:
+                for prefix, target in renames.items():
+                    if path == prefix or path.startswith(prefix + "."):
+                        name = target + rename(path[len(prefix) :])
+                        break
+            renamed[name or rename(path)] = str(message)
         return renamed
 
+    def _variables(self, route: Route, rest: RestRequest) -> tuple[dict[str, Any], dict[str, str]]:
+        """The GraphQL variables (and this request's error renames): a declared route validates
+        its models first, reporting every problem of body and query at once."""
+        if not route.declared:
+            return route.variables(rest), {}
+        found: dict[str, str] = {}
+        body = self._validate(route.body, rest.body, found, root="body")
+        # An empty parameter (`?search=`) counts as absent.
+        query_values = {name: value for name, value in rest.query.items() if value != ""}
+        query = self._validate(route.query, query_values, found, root="query")
+        if found:
+            raise RestInputError(self.contract.invalid_message, found)
+        inputs: Inputs[Any, Any] = Inputs(rest.path_params, body, query, rest)
+        if route.to_variables is not None:
+            return route.to_variables(inputs), inputs.renames
+        return default_variables(inputs, partial=route.method in ("PUT", "PATCH")), {}
+
+    def _validate(
+        self, model: type[BaseModel] | None, raw: Any, found: dict[str, str], root: str
+    ) -> Any:
+        if model is None:
+            return None
+        try:
+            return model.model_validate({} if raw is None else raw)
+        except ValidationError as exc:
+            render = self.contract.problems or problems
+            for path, message in render(exc).items():
+                found.setdefault(root if path == "body" else path, message)
+            return None
+
     async def _execute(self, route: Route, rest: RestRequest, context: Context) -> Response:
-        variables = route.variables(rest)
+        variables, renames = self._variables(route, rest)
         result = await self.schema.execute(
             self.operations[route.operation],
             variable_values=variables,
@@ -199,13 +317,22 @@ class ContractApp:
         if result.errors:
             first = result.errors[0]
             extensions = first.extensions or {}
-            return self.error_for_code(
-                str(extensions.get("code", "INTERNAL_SERVER_ERROR")),
-                first.message,
-                self._contract_fields(route, extensions.get("fields")),
+            code = str(extensions.get("code", "INTERNAL_SERVER_ERROR"))
+            message = first.message
+            if code == "GRAPHQL_VALIDATION_FAILED" or "$" in message:
+                # A variable the document refused: never show GraphQL's names to the client.
+                logger.warning("%s: %s refused: %s", self.contract.name, route.operation, message)
+                code, message = "BAD_USER_INPUT", self.contract.invalid_message
+            refused = self.error_for_code(
+                code,
+                message,
+                self._contract_fields(route, extensions.get("fields"), renames),
                 reason=extensions.get("reason"),
                 route=route,
             )
+            if "retryAfter" in extensions:  # RATE_LIMITED: when trying again may succeed
+                refused.headers["Retry-After"] = str(extensions["retryAfter"])
+            return refused
         assert result.data is not None
         payload = route.present(result.data, rest)
         if isinstance(payload, Response):
@@ -213,39 +340,6 @@ class ContractApp:
         if route.status == 204:
             return Response(status_code=204)
         return JSONBody(payload, status_code=route.status)
-
-
-async def _json_body(request: Request) -> Any:
-    # DELETE may carry a body: skeleton-crm's DELETE /conversations/{id}/members names the
-    # member in one. An empty body is None, as for any method.
-    if request.method in ("GET", "HEAD"):
-        return None
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return await _form_body(request)
-    raw = await request.body()
-    if not raw.strip():
-        return None
-    try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RestInputError("Request body is not valid JSON") from exc
-
-
-async def _form_body(request: Request) -> dict[str, Any]:
-    """A multipart body as a dict: text fields as strings, files as `UploadFile`s; a repeated
-    name (`cc[]`, `attachments[]`) becomes a list under the name without its brackets."""
-    try:
-        form = await request.form()
-    except MultiPartException as exc:
-        raise RestInputError(f"Invalid multipart body: {exc.message}") from exc
-    body: dict[str, Any] = {}
-    for name in form:
-        values = form.getlist(name)
-        if name.endswith("[]"):
-            body[name[:-2]] = list(values)
-        else:
-            body[name] = values[0] if len(values) == 1 else list(values)
-    return body
 
 
 def _idempotency_scope(context: Context) -> str | None:
@@ -271,9 +365,15 @@ class RestCompat:
         contracts: Sequence[Contract],
         context_factory: ContextFactory,
         idempotency: IdempotencyStore | None = None,
+        *,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     ) -> None:
         self.apps = {
-            c.name: ContractApp(c, schema, context_factory, idempotency) for c in contracts
+            c.name: ContractApp(
+                c, schema, context_factory, idempotency, max_body_bytes, max_upload_bytes
+            )
+            for c in contracts
         }
 
     def mounts(self) -> list[Mount]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pydantic import BaseModel, Field, create_model
+
 from rest_compat.engine.contract import ErrorBodyFn, ErrorReply
 
 DEFAULT_STATUSES: dict[str, int] = {
@@ -29,6 +31,9 @@ SNAKE_CODES: dict[str, str] = {
     "UNPROCESSABLE": "unprocessable_entity",
     "RATE_LIMITED": "rate_limited",
     "INTERNAL_SERVER_ERROR": "internal_error",
+    "METHOD_NOT_ALLOWED": "method_not_allowed",
+    "UNSUPPORTED_MEDIA_TYPE": "unsupported_media_type",
+    "PAYLOAD_TOO_LARGE": "payload_too_large",
 }
 
 
@@ -46,6 +51,20 @@ def snake_error_body(details_key: str) -> ErrorBodyFn:
         return body
 
     return render
+
+
+def snake_error_model(details_key: str) -> type[BaseModel]:
+    """The OpenAPI model of `snake_error_body(details_key)` replies."""
+    details: Any = (
+        dict[str, str] | None,
+        Field(default=None, description="Problem per field, every one at once"),
+    )
+    return create_model(
+        "Error",
+        error=(str, Field(description="validation_error, not_found, unauthorized, …")),
+        message=(str, ...),
+        **{details_key: details},
+    )
 
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")

@@ -4,7 +4,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_compat.engine import RestRequest, Route
+from pydantic import BaseModel
+
+from rest_compat.engine import Inputs, RestRequest, Route
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import Text
+
+
+class LoginBody(ContractModel):
+    """Strings only: a number is refused (400), never turned into a password."""
+
+    email: Text
+    password: Text
+
+
+class RegisterBody(LoginBody):
+    name: Text | None = None
+
+
+class RefreshBody(ContractModel):
+    refresh_token: Text
+
+
+class User(BaseModel):
+    id: str
+    email: str
+    name: str
+    active: bool
+    roles: list[str]
+    created_at: str
+
+
+class Tokens(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    user: User
+
+
+class Me(BaseModel):
+    id: str | None = None
+    email: str | None = None
+    name: str | None = None
+    active: bool | None = None
+    roles: list[str]
+    permissions: list[str]
+    created_at: str | None = None
+    organization: dict[str, Any] | None = None
 
 
 def _user(user: dict[str, Any], roles: list[str]) -> dict[str, Any]:
@@ -28,25 +75,17 @@ def _tokens(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _register_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.require("email", "password")
-    return {
-        "input": {
-            "email": str(body["email"]),
-            "password": str(body["password"]),
-            "name": str(body.get("name") or ""),
-        }
-    }
+def _register_variables(inputs: Inputs[RegisterBody, None]) -> dict[str, Any]:
+    body = inputs.body
+    return {"input": {"email": body.email, "password": body.password, "name": body.name or ""}}
 
 
-def _login_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.require("email", "password")
-    return {"input": {"email": str(body["email"]), "password": str(body["password"])}}
+def _login_variables(inputs: Inputs[LoginBody, None]) -> dict[str, Any]:
+    return {"input": inputs.body.graphql()}
 
 
-def _refresh_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.require("refresh_token")
-    return {"refreshToken": str(body["refresh_token"])}
+def _refresh_variables(inputs: Inputs[RefreshBody, None]) -> dict[str, Any]:
+    return {"refreshToken": inputs.body.refresh_token}
 
 
 def _me(data: dict[str, Any], _: RestRequest) -> dict[str, Any]:
@@ -65,7 +104,9 @@ ROUTES = (
         "POST",
         "/api/v1/auth/register",
         "SkeletonRegister",
-        variables=_register_variables,
+        body=RegisterBody,
+        to_variables=_register_variables,
+        response=Tokens,
         present=lambda data, _: _tokens(data["register"]),
         status=201,
         authenticated=False,
@@ -81,7 +122,9 @@ ROUTES = (
         "POST",
         "/api/v1/auth/login",
         "SkeletonLogin",
-        variables=_login_variables,
+        body=LoginBody,
+        to_variables=_login_variables,
+        response=Tokens,
         present=lambda data, _: _tokens(data["login"]),
         authenticated=False,
         summary="Log in",
@@ -92,7 +135,9 @@ ROUTES = (
         "POST",
         "/api/v1/auth/refresh",
         "SkeletonRefresh",
-        variables=_refresh_variables,
+        body=RefreshBody,
+        to_variables=_refresh_variables,
+        response=Tokens,
         present=lambda data, _: _tokens(data["refreshToken"]),
         authenticated=False,
         summary="Rotate a refresh token",
@@ -113,6 +158,7 @@ ROUTES = (
         "/api/v1/auth/me",
         "SkeletonMe",
         present=_me,
+        response=Me,
         summary="The current user",
         error_statuses=(401,),
     ),

@@ -7,7 +7,12 @@ from pathlib import Path
 from starlette.requests import HTTPConnection
 
 from rest_compat.engine import Contract, RestRequest
-from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_case_path, snake_error_body
+from rest_compat.engine.statuses import (
+    DEFAULT_STATUSES,
+    snake_case_path,
+    snake_error_body,
+    snake_error_model,
+)
 from rest_compat.skeleton_crm.auth_routes import ROUTES as AUTH_ROUTES
 from rest_compat.skeleton_crm.conversation_routes import ROUTES as CONVERSATION_ROUTES
 from rest_compat.skeleton_crm.countries_routes import ROUTES as COUNTRY_ROUTES
@@ -42,6 +47,7 @@ contract = Contract(
     credentials=credentials,
     statuses=DEFAULT_STATUSES,
     error_body=snake_error_body("details"),
+    error_model=snake_error_model("details"),
     field_name=snake_case_path,
     # JWTs only: partner keys and personal access tokens belong to other contracts.
     accepts_bearer=lambda token: not token.startswith("sk_") and "|" not in token,

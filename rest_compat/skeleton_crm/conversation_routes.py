@@ -10,15 +10,90 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse, Response
 
-from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
-from rest_compat.skeleton_crm.countries_routes import check, strings
-from rest_compat.skeleton_crm.paging import LIST_PARAMETERS, page_of, page_variables
+from rest_compat.engine import Inputs, RestRequest, Route, id_from_path
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import Boolean, QueryBoolean, Text, choice, list_of_ids
+from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
 
 TYPES = ("direct", "group")
 SORTS = {"last_activity_at": "LAST_ACTIVITY", "created_at": "CREATED_AT", "name": "NAME"}
 ITEM = "/api/v1/conversations/{id}"
+Kind = choice(*TYPES, graphql={t: t.upper() for t in TYPES}, message="must be direct or group")
+
+
+class ConversationBody(ContractModel):
+    type: Kind = Field(serialization_alias="kind")  # type: ignore[valid-type]
+    member_ids: list_of_ids()  # type: ignore[valid-type]
+    name: Text | None = None
+    description: Text | None = None
+
+
+class GroupBody(ContractModel):
+    """Absent keeps a field; null clears the description (a name cannot be cleared)."""
+
+    name: Text | None = None
+    description: Text | None = None
+
+
+class ArchiveBody(ContractModel):
+    archived: Boolean = Field(default=True, description="false restores the conversation")
+
+
+class MemberBody(ContractModel):
+    user_id: Text
+
+
+class MessageBody(ContractModel):
+    content: Text | None = None
+    attachments: list_of_ids() | None = Field(default=None, description="File ids")  # type: ignore[valid-type]
+
+
+class ConversationQuery(PageQuery):
+    type: Kind | None = Field(default=None, serialization_alias="kind")  # type: ignore[valid-type]
+    archived: QueryBoolean | None = None
+    sort_by: choice(*SORTS, graphql=SORTS) | None = None  # type: ignore[valid-type]
+    sort_order: SortOrder = "desc"
+
+
+class Message(BaseModel):
+    id: str
+    conversation_id: str
+    seq: int
+    sender_id: str | None
+    content: str | None
+    attachments: list[str]
+    created_at: str
+    edited_at: str | None
+    deleted_at: str | None
+
+
+class Member(BaseModel):
+    user_id: str
+    name: str | None
+    email: str | None
+    joined_at: str
+    last_read_seq: int | None
+
+
+class Conversation(BaseModel):
+    id: str
+    type: str
+    name: str | None
+    description: str | None
+    created_by: str | None
+    member_ids: list[str]
+    members: list[Member]
+    archived: bool
+    archived_at: str | None
+    unread_count: int
+    last_read_seq: int | None
+    last_message: Message | None
+    last_activity_at: str | None
+    created_at: str
+    updated_at: str
 
 
 def message(node: dict[str, Any]) -> dict[str, Any]:
@@ -66,29 +141,8 @@ def conversation(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _id_list(value: Any, name: str, problems: dict[str, str]) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        problems[name] = "must be a list of ids"
-        return []
-    return value
-
-
-def _create_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.json_object()
-    problems: dict[str, str] = {}
-    kind = body.get("type")
-    if kind is None:
-        problems["type"] = "is required"
-    elif kind not in TYPES:
-        problems["type"] = "must be direct or group"
-    if body.get("member_ids") is None:
-        problems["member_ids"] = "is required"
-        member_ids: list[str] = []
-    else:
-        member_ids = _id_list(body["member_ids"], "member_ids", problems)
-    texts = strings(body, {"name": "name", "description": "description"}, problems)
-    check(problems)
-    return {"input": {"kind": str(kind).upper(), "memberIds": member_ids, **texts}}
+def _create_variables(inputs: Inputs[ConversationBody, None]) -> dict[str, Any]:
+    return {"input": inputs.body.graphql(changes=True)}
 
 
 def _present_created(data: dict[str, Any], _: RestRequest) -> Any:
@@ -98,69 +152,25 @@ def _present_created(data: dict[str, Any], _: RestRequest) -> Any:
     return body if payload["created"] else JSONResponse(body, status_code=200)
 
 
-def _list_variables(request: RestRequest) -> dict[str, Any]:
-    variables = page_variables(request)
-    problems: dict[str, str] = {}
-    kind = request.query.get("type")
-    if kind:
-        if kind not in TYPES:
-            problems["type"] = "must be direct or group"
-        variables["kind"] = kind.upper()
-    archived = request.query.get("archived")
-    if archived:
-        if archived.lower() not in ("true", "false"):
-            problems["archived"] = "must be true or false"
-        variables["archived"] = archived.lower() == "true"
-    sort_by = request.query.get("sort_by")
-    if sort_by:
-        if sort_by not in SORTS:
-            problems["sort_by"] = f"must be one of {', '.join(sorted(SORTS))}"
-        variables["sortBy"] = SORTS.get(sort_by)
-    order = (request.query.get("sort_order") or "desc").lower()
-    if order not in ("asc", "desc"):
-        problems["sort_order"] = "must be asc or desc"
-    variables["sortOrder"] = order.upper()
-    check(problems)
-    return variables
+def _group_variables(inputs: Inputs[GroupBody, None]) -> dict[str, Any]:
+    return {"id": inputs.id, "input": inputs.body.graphql(changes=True)}
 
 
-def _group_variables(request: RestRequest) -> dict[str, Any]:
-    """Absent keeps a field; null clears the description (a name cannot be cleared)."""
-    problems: dict[str, str] = {}
-    changes = strings(
-        request.json_object(), {"name": "name", "description": "description"}, problems
-    )
-    check(problems)
-    return {"id": request.path_params["id"], "input": changes}
-
-
-def _archive_variables(request: RestRequest) -> dict[str, Any]:
+def _archive_variables(inputs: Inputs[ArchiveBody, None]) -> dict[str, Any]:
     """No body archives; `{"archived": false}` restores."""
-    archived = True
-    if request.body is not None:
-        body = request.json_object()
-        if "archived" in body:
-            if not isinstance(body["archived"], bool):
-                raise RestInputError("Invalid input", {"archived": "must be true or false"})
-            archived = body["archived"]
-    return {"id": request.path_params["id"], "archived": archived}
+    return {"id": inputs.id, "archived": inputs.body.archived}
 
 
-def _member_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.require("user_id")
-    if not isinstance(body["user_id"], str):
-        raise RestInputError("Invalid input", {"user_id": "must be a string"})
-    return {"id": request.path_params["id"], "userId": body["user_id"]}
+def _member_variables(inputs: Inputs[MemberBody, None]) -> dict[str, Any]:
+    return {"id": inputs.id, "userId": inputs.body.user_id}
 
 
-def _message_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.json_object()
-    problems: dict[str, str] = {}
-    content = strings(body, {"content": "content"}, problems).get("content")
-    attachments = body.get("attachments")
-    ids = [] if attachments is None else _id_list(attachments, "attachments", problems)
-    check(problems)
-    return {"id": request.path_params["id"], "input": {"content": content, "attachmentIds": ids}}
+def _message_variables(inputs: Inputs[MessageBody, None]) -> dict[str, Any]:
+    body = inputs.body
+    return {
+        "id": inputs.id,
+        "input": {"content": body.content, "attachmentIds": body.attachments or []},
+    }
 
 
 def _present(field: str) -> Any:
@@ -176,7 +186,9 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         "/api/v1/conversations",
         "SkeletonCreateConversation",
-        variables=_create_variables,
+        body=ConversationBody,
+        to_variables=_create_variables,
+        response=Conversation,
         present=_present_created,
         status=201,
         summary="Create a conversation (messenger:write); a direct one that exists is "
@@ -188,10 +200,11 @@ ROUTES: tuple[Route, ...] = (
         "GET",
         "/api/v1/conversations",
         "SkeletonListConversations",
-        variables=_list_variables,
+        query=ConversationQuery,
+        to_variables=lambda inputs: inputs.query.variables(),
+        response=Page[Conversation],
         present=lambda data, request: page_of(data["conversations"], request, conversation),
         summary="The caller's conversations (messenger:read), most recently active first",
-        query_parameters=(*LIST_PARAMETERS, "type", "archived"),
         error_statuses=(400, 401, 403),
     ),
     Route(
@@ -199,6 +212,7 @@ ROUTES: tuple[Route, ...] = (
         ITEM,
         "SkeletonGetConversation",
         variables=id_from_path,
+        response=Conversation,
         present=_present("conversation"),
         summary="Get a conversation (messenger:read; members only, 404 otherwise)",
         error_statuses=(401, 403, 404),
@@ -207,7 +221,9 @@ ROUTES: tuple[Route, ...] = (
         "PUT",
         f"{ITEM}/group",
         "SkeletonUpdateConversationGroup",
-        variables=_group_variables,
+        body=GroupBody,
+        to_variables=_group_variables,
+        response=Conversation,
         present=_present("updateConversation"),
         summary="Update a group's name and description (messenger:write): absent keeps, "
         "null clears the description; 409 for a direct conversation",
@@ -218,7 +234,9 @@ ROUTES: tuple[Route, ...] = (
         "PATCH",
         f"{ITEM}/archive",
         "SkeletonArchiveConversation",
-        variables=_archive_variables,
+        body=ArchiveBody,
+        to_variables=_archive_variables,
+        response=Conversation,
         present=_present("archiveConversation"),
         summary="Archive the conversation in the caller's own inbox (messenger:read); "
         'body {"archived": false} restores it',
@@ -228,7 +246,9 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         f"{ITEM}/members",
         "SkeletonAddConversationMember",
-        variables=_member_variables,
+        body=MemberBody,
+        to_variables=_member_variables,
+        response=Conversation,
         present=_present("addConversationMember"),
         summary="Add a user to a group (messenger:write); 409 if already a member or direct",
         request_example={"user_id": "<user id>"},
@@ -238,7 +258,9 @@ ROUTES: tuple[Route, ...] = (
         "DELETE",
         f"{ITEM}/members",
         "SkeletonRemoveConversationMember",
-        variables=_member_variables,
+        body=MemberBody,
+        to_variables=_member_variables,
+        response=Conversation,
         present=_present("removeConversationMember"),
         summary="Remove a member from a group (messenger:write); oneself: leave it",
         request_example={"user_id": "<user id>"},
@@ -248,7 +270,9 @@ ROUTES: tuple[Route, ...] = (
         "POST",
         f"{ITEM}/messages",
         "SkeletonSendMessage",
-        variables=_message_variables,
+        body=MessageBody,
+        to_variables=_message_variables,
+        response=Message,
         present=_present_message,
         status=201,
         summary="Send a message (messenger:write); members receive it live",

@@ -2,43 +2,70 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
-from rest_compat.skeleton_crm.paging import sort_variables
+from pydantic import BaseModel, BeforeValidator, Field
+
+from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import QueryBoolean, Text, choice, refuse
+from rest_compat.skeleton_crm.paging import SortOrder
 
 SORTS = {"code": "CODE", "name": "NAME", "created_at": "CREATED_AT"}
-BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
-# Contract field -> GraphQL input field, for the optional strings.
-OPTIONAL_STRINGS = {
-    "alpha3": "alpha3",
-    "numeric_code": "numericCode",
-    "phone_code": "phoneCode",
-    "currency_code": "currencyCode",
-    "region": "region",
-    "flag_emoji": "flagEmoji",
-}
 
 
-def strings(
-    body: Mapping[str, Any], names: Mapping[str, str], problems: dict[str, str], prefix: str = ""
-) -> dict[str, Any]:
-    """GraphQL name -> value of every named field present in `body` (a string or null)."""
-    found: dict[str, Any] = {}
-    for key, graphql_name in names.items():
-        if key not in body:
-            continue
-        value = body[key]
-        if value is not None and not isinstance(value, str):
-            problems[f"{prefix}{key}"] = "must be a string"
-        found[graphql_name] = value
-    return found
+def _names_object(value: Any) -> Any:
+    if value is not None and not isinstance(value, dict):
+        raise refuse("must be an object of language: name")
+    return value
 
 
-def check(problems: Mapping[str, str]) -> None:
-    if problems:
-        raise RestInputError("Invalid input", problems)
+Names = Annotated[dict[str, Text], BeforeValidator(_names_object)]
+
+
+class CountryBody(ContractModel):
+    """On update (the contract's pointer pattern): absent or null keeps a field, an empty
+    string clears it."""
+
+    code: Text | None = Field(default=None, description="ISO 3166-1 alpha-2")
+    name: Names | None = Field(default=None, description='{"en": "Poland", "de": "Polen"}')
+    alpha3: Text | None = None
+    numeric_code: Text | None = None
+    phone_code: Text | None = None
+    currency_code: Text | None = None
+    region: Text | None = None
+    flag_emoji: Text | None = None
+
+    def names(self) -> list[dict[str, str]]:
+        """`{"en": "Poland"}` as GraphQL `[{language, value}]`."""
+        return [{"language": k, "value": v} for k, v in (self.name or {}).items()]
+
+
+class CountryQuery(ContractModel):
+    active: QueryBoolean | None = None
+    is_active: QueryBoolean | None = Field(default=None, description="Same as active")
+    search: Text | None = None
+    sort_by: choice(*SORTS, graphql=SORTS) | None = None  # type: ignore[valid-type]
+    sort_order: SortOrder = "asc"
+
+
+class Country(BaseModel):
+    id: str
+    code: str
+    alpha3: str | None
+    numeric_code: str | None
+    name: dict[str, str]
+    phone_code: str | None
+    currency_code: str | None
+    region: str | None
+    flag_emoji: str | None
+    is_active: bool
+    created_at: str
+    updated_at: str
+
+
+class Countries(BaseModel):
+    data: list[Country]
 
 
 def country(node: dict[str, Any]) -> dict[str, Any]:
@@ -58,63 +85,30 @@ def country(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _names(value: Any, problems: dict[str, str]) -> list[dict[str, Any]]:
-    """`{"en": "Poland", "de": "Polen"}` as GraphQL `[{language, value}]`."""
-    if value is None:
-        return []
-    if not isinstance(value, dict):
-        problems["name"] = "must be an object of language: name"
-        return []
-    entries = []
-    for language, text in value.items():
-        if not isinstance(text, str):
-            problems[f"name.{language}"] = "must be a string"
-        entries.append({"language": language, "value": text})
-    return entries
+def _list_variables(inputs: Inputs[None, CountryQuery]) -> dict[str, Any]:
+    query = inputs.query
+    variables = query.graphql(exclude={"active", "is_active"})
+    active = query.active if query.active is not None else query.is_active
+    if active is not None:
+        variables["active"] = active
+    return {k: v for k, v in variables.items() if v is not None}
 
 
-def _active_filter(request: RestRequest) -> dict[str, Any]:
-    """`active` (or `is_active`, the response's name) as a boolean filter."""
-    raw = (request.query.get("active") or request.query.get("is_active") or "").lower()
-    if not raw:
-        return {}
-    if raw not in BOOLEANS:
-        raise RestInputError("Invalid input", {"active": "must be true or false"})
-    return {"active": BOOLEANS[raw]}
-
-
-def search_filter(request: RestRequest) -> dict[str, Any]:
-    search = request.query.get("search")
-    return {"search": search} if search else {}
-
-
-def _list_variables(request: RestRequest) -> dict[str, Any]:
-    return {**sort_variables(request, SORTS), **search_filter(request), **_active_filter(request)}
-
-
-def _create_variables(request: RestRequest) -> dict[str, Any]:
+def _create_variables(inputs: Inputs[CountryBody, None]) -> dict[str, Any]:
     """Missing code or name go through as empty, so every problem is reported at once."""
-    body = request.json_object()
-    problems: dict[str, str] = {}
-    code = strings(body, {"code": "code"}, problems).get("code") or ""
-    names = _names(body.get("name"), problems)
-    optional = strings(body, OPTIONAL_STRINGS, problems)
-    check(problems)
-    return {"input": {"code": code, "name": names, **optional}}
+    body = inputs.body
+    optional = body.graphql(changes=True, exclude={"code", "name"})
+    return {"input": {"code": body.code or "", "name": body.names(), **optional}}
 
 
-def _update_variables(request: RestRequest) -> dict[str, Any]:
+def _update_variables(inputs: Inputs[CountryBody, None]) -> dict[str, Any]:
     """The contract's pointer pattern: absent or null keeps a field, an empty string clears it."""
-    body = {k: v for k, v in request.json_object().items() if v is not None}
-    problems: dict[str, str] = {}
-    changes = {
-        name: (value or None)
-        for name, value in strings(body, {"code": "code", **OPTIONAL_STRINGS}, problems).items()
-    }
-    if "name" in body:
-        changes["name"] = _names(body["name"], problems)
-    check(problems)
-    return {"id": request.path_params["id"], "input": changes}
+    body = inputs.body
+    sent = body.graphql(changes=True, exclude={"name"})
+    changes = {name: (value or None) for name, value in sent.items() if value is not None}
+    if body.name is not None:
+        changes["name"] = body.names()
+    return {"id": inputs.id, "input": changes}
 
 
 def _one(field: str) -> Any:
@@ -137,10 +131,11 @@ ROUTES = (
         "GET",
         "/api/v1/countries",
         "SkeletonListCountries",
-        variables=_list_variables,
+        query=CountryQuery,
+        to_variables=_list_variables,
+        response=Countries,
         present=lambda data, _: {"data": [country(node) for node in data["countries"]]},
         summary="Every country of the organization, not paged (countries:read)",
-        query_parameters=("active", "search", "sort_by", "sort_order"),
         error_statuses=(400, 401, 403),
     ),
     Route(
@@ -148,6 +143,7 @@ ROUTES = (
         "/api/v1/countries/{id}",
         "SkeletonGetCountry",
         variables=id_from_path,
+        response=Country,
         present=_one("country"),
         summary="Get a country (countries:read)",
         error_statuses=(401, 403, 404),
@@ -156,7 +152,9 @@ ROUTES = (
         "POST",
         "/api/v1/countries",
         "SkeletonCreateCountry",
-        variables=_create_variables,
+        body=CountryBody,
+        to_variables=_create_variables,
+        response=Country,
         present=_one("createCountry"),
         status=201,
         summary="Add a country (countries:write); 409 when the code exists",
@@ -167,7 +165,9 @@ ROUTES = (
         "PUT",
         "/api/v1/countries/{id}",
         "SkeletonUpdateCountry",
-        variables=_update_variables,
+        body=CountryBody,
+        to_variables=_update_variables,
+        response=Country,
         present=_one("updateCountry"),
         summary="Update a country (countries:write): absent or null keeps, empty string clears",
         request_example={"name": EXAMPLE["name"], "alpha3": "POL", "phone_code": "+48"},
@@ -178,6 +178,7 @@ ROUTES = (
         "/api/v1/countries/{id}/activate",
         "SkeletonActivateCountry",
         variables=id_from_path,
+        response=Country,
         present=_one("activateCountry"),
         summary="Activate a country (countries:write); 409 if already active",
         error_statuses=(401, 403, 404, 409),
@@ -187,6 +188,7 @@ ROUTES = (
         "/api/v1/countries/{id}/deactivate",
         "SkeletonDeactivateCountry",
         variables=id_from_path,
+        response=Country,
         present=_one("deactivateCountry"),
         summary="Deactivate a country (countries:write); 409 if already inactive",
         error_statuses=(401, 403, 404, 409),

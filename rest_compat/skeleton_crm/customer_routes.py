@@ -8,8 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
-from rest_compat.skeleton_crm.paging import LIST_PARAMETERS, page_of, page_variables, sort_variables
+from pydantic import BaseModel, Field, model_validator
+
+from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import (
+    Boolean,
+    Integer,
+    JSONObject,
+    NonBlankText,
+    QueryBoolean,
+    Text,
+    choice,
+    refuse,
+)
+from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
 
 SORTS = {
     "name": "NAME",
@@ -18,26 +31,121 @@ SORTS = {
     "created_at": "CREATED_AT",
     "updated_at": "UPDATED_AT",
 }
-BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
-# Contract field -> GraphQL input field.
-TEXTS = {
-    "name": "name",
-    "email": "email",
-    "phone": "phone",
-    "tax_id": "taxId",
-    "website": "website",
-    "currency": "currency",
-}
-ADDRESS_PARTS = {
-    "street": "street",
-    "city": "city",
-    "region": "region",
-    "state": "region",  # `addresses[]` entries say state, `address` says region
-    "postal_code": "postalCode",
-    "country": "country",  # an ISO 3166-1 alpha-2 code or a country id
-}
 ADDRESS_TYPES = {"billing": "billingAddress", "shipping": "shippingAddress"}
-REQUIRED = ("name", "email")
+Country = Text  # an ISO 3166-1 alpha-2 code (`US`, any case) or a country id
+
+
+class AddressBody(ContractModel):
+    """`address`: each part the body names changes (null clears it); absent parts are kept."""
+
+    street: Text | None = None
+    city: Text | None = None
+    region: Text | None = None
+    state: Text | None = Field(default=None, description="Same as region")
+    postal_code: Text | None = None
+    country: Country | None = Field(
+        default=None, description="ISO 3166-1 alpha-2 code (US) or a country id"
+    )
+
+    @model_validator(mode="after")
+    def _one_region(self) -> AddressBody:
+        if self.sent("state") and self.sent("region"):
+            raise refuse("give state or region, not both", at="state")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The GraphQL AddressInput of the parts sent (`state` is the region)."""
+        parts = self.graphql(changes=True, exclude={"state", "type"})
+        if self.sent("state"):
+            parts["region"] = self.state
+        return parts
+
+
+class AddressEntry(AddressBody):
+    """An `addresses[]` entry: the address of one type."""
+
+    type: choice("billing", "shipping")  # type: ignore[valid-type]
+
+
+class CustomerBody(ContractModel):
+    """A customer's fields. On update, absent keeps, null clears (name and email: null keeps,
+    they cannot be cleared)."""
+
+    name: NonBlankText | None = None
+    email: NonBlankText | None = None
+    phone: Text | None = None
+    tax_id: Text | None = None
+    website: Text | None = None
+    currency: Text | None = Field(default=None, description="ISO 4217 code")
+    credit_limit: Integer | None = Field(default=None, ge=0, description="Minor units")
+    social_media: JSONObject | None = None
+    active: Boolean | None = None
+    address: AddressBody | None = Field(default=None, description="The billing address")
+    addresses: list[AddressEntry] | None = Field(
+        default=None, description="Addresses by type (billing, shipping); not with address"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> CustomerBody:
+        if self.sent("address") and self.sent("addresses"):
+            raise refuse("give address or addresses, not both", at="address")
+        seen: set[str] = set()
+        for index, entry in enumerate(self.addresses or ()):
+            if entry.type in seen:
+                raise refuse(
+                    f"the {entry.type} address is given twice", at=f"addresses.{index}.type"
+                )
+            seen.add(entry.type)
+        return self
+
+
+class NewCustomerBody(CustomerBody):
+    name: NonBlankText
+    email: NonBlankText
+
+
+class CustomerQuery(PageQuery):
+    search: Text | None = Field(
+        default=None, description="In name, email, external id, SIRET, VAT number"
+    )
+    active: QueryBoolean | None = None
+    sort_by: choice(*SORTS, graphql=SORTS) | None = None  # type: ignore[valid-type]
+    sort_order: SortOrder = "asc"
+
+
+class Address(BaseModel):
+    street: str | None
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str | None
+
+
+class TypedAddress(BaseModel):
+    type: str
+    street: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    country: str | None
+
+
+class Customer(BaseModel):
+    id: str
+    name: str
+    email: str
+    phone: str | None
+    credit_limit: int | None
+    total_purchases: int
+    currency: str | None
+    active: bool
+    tax_id: str | None
+    website: str | None
+    social_media: dict[str, Any] | None
+    address: Address
+    addresses: list[TypedAddress]
+    created_at: str
+    updated_at: str
 
 
 def _address(node: dict[str, Any]) -> dict[str, Any]:
@@ -88,115 +196,46 @@ def customer(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class _Reader:
-    """Checks JSON types under the contract's field names, collecting every problem."""
-
-    def __init__(self) -> None:
-        self.problems: dict[str, str] = {}
-
-    def typed(self, value: Any, kind: type, path: str) -> bool:
-        """Whether `value` is null or of `kind` (a bool is not an integer here)."""
-        ok = value is None or (
-            isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        )
-        if not ok:
-            names = {str: "a string", int: "an integer", dict: "an object", bool: "a boolean"}
-            self.problems.setdefault(path, f"must be {names.get(kind, kind.__name__)}")
-        return ok
-
-    def address(self, raw: Any, path: str) -> dict[str, Any] | None:
-        """A partial address input: only the parts the body names."""
-        if raw is None:
-            return None
-        if not self.typed(raw, dict, path):
-            return {}
-        if "state" in raw and "region" in raw:
-            self.problems[f"{path}.state"] = "give state or region, not both"
-        parts: dict[str, Any] = {}
-        for key, target in ADDRESS_PARTS.items():
-            if key in raw and self.typed(raw[key], str, f"{path}.{key}"):
-                parts[target] = raw[key]
-        return parts
-
-    def addresses(self, raw: Any, fields: dict[str, Any]) -> None:
-        if raw is None:
-            fields.update(dict.fromkeys(ADDRESS_TYPES.values()))
-            return
-        if not isinstance(raw, list):
-            self.problems["addresses"] = "must be an array"
-            return
-        for index, entry in enumerate(raw):
-            path = f"addresses[{index}]"
-            kind = entry.get("type") if isinstance(entry, dict) else None
-            if kind not in ADDRESS_TYPES:
-                self.problems[f"{path}.type"] = "must be billing or shipping"
-                continue
-            target = ADDRESS_TYPES[kind]
-            if target in fields:
-                self.problems[f"{path}.type"] = f"the {kind} address is given twice"
-                continue
-            fields[target] = self.address({k: v for k, v in entry.items() if k != "type"}, path)
-
-
-def _customer_input(body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+def _customer_input(inputs: Inputs[CustomerBody, None]) -> dict[str, Any]:
     """GraphQL input fields for the keys the body has: absent keys are left out (kept)."""
-    reader = _Reader()
-    fields: dict[str, Any] = {}
-    for key, target in TEXTS.items():
-        if key not in body:
-            continue
-        value = body[key]
-        if key in REQUIRED and value is None:
-            continue  # a nil pointer: nothing to change (or missing, below)
-        if key in REQUIRED and isinstance(value, str) and not value.strip():
-            reader.problems[key] = "must not be empty"
-        elif reader.typed(value, str, key):
-            fields[target] = value
-    if creating:
-        for key in REQUIRED:
-            if body.get(key) is None:
-                reader.problems[key] = "is required"
-    if "credit_limit" in body and reader.typed(body["credit_limit"], int, "credit_limit"):
-        if body["credit_limit"] is not None and body["credit_limit"] < 0:
-            reader.problems["credit_limit"] = "must be zero or more"
-        fields["creditLimit"] = body["credit_limit"]
-    if "social_media" in body and reader.typed(body["social_media"], dict, "social_media"):
-        fields["socialMedia"] = body["social_media"]
-    active = body.get("active")
-    if active is not None and reader.typed(active, bool, "active"):
-        fields["status"] = "ACTIVE" if active else "INACTIVE"
-    if "address" in body:
-        fields["billingAddress"] = reader.address(body["address"], "address")
-    if "addresses" in body:
-        if "address" in body:
-            reader.problems["address"] = "give address or addresses, not both"
-        else:
-            reader.addresses(body["addresses"], fields)
-    if reader.problems:
-        raise RestInputError("Invalid input", reader.problems)
+    body = inputs.body
+    fields = body.graphql(changes=True, exclude={"active", "address", "addresses"})
+    for required in ("name", "email"):
+        if fields.get(required, "") is None:
+            del fields[required]  # a nil pointer: nothing to change
+    if body.active is not None:
+        fields["status"] = "ACTIVE" if body.active else "INACTIVE"
+    if body.sent("address"):
+        fields["billingAddress"] = body.address.changes() if body.address else None
+        inputs.rename("billingAddress", "address")
+    if body.sent("addresses"):
+        if body.addresses is None:
+            fields.update(dict.fromkeys(ADDRESS_TYPES.values()))
+        for index, entry in enumerate(body.addresses or ()):
+            target = ADDRESS_TYPES[entry.type]
+            fields[target] = entry.changes()
+            inputs.rename(target, f"addresses.{index}")
     return fields
 
 
-def _list_variables(request: RestRequest) -> dict[str, Any]:
-    variables = {**page_variables(request), **sort_variables(request, SORTS)}
-    search = request.query.get("search")
-    if search:
-        variables["search"] = search
-    active = request.query.get("active")
-    if active:
-        if active.lower() not in BOOLEANS:
-            raise RestInputError("Invalid input", {"active": "must be true or false"})
-        variables["status"] = "ACTIVE" if BOOLEANS[active.lower()] else "INACTIVE"
+def _list_variables(inputs: Inputs[None, CustomerQuery]) -> dict[str, Any]:
+    query = inputs.query
+    variables = {
+        **query.window(),
+        **query.graphql(changes=True, exclude={"page", "limit", "active"}),
+    }
+    variables["sortOrder"] = query.graphql()["sortOrder"]
+    if query.active is not None:
+        variables["status"] = "ACTIVE" if query.active else "INACTIVE"
     return variables
 
 
-def _create_variables(request: RestRequest) -> dict[str, Any]:
-    return {"input": _customer_input(request.json_object(), creating=True)}
+def _create_variables(inputs: Inputs[CustomerBody, None]) -> dict[str, Any]:
+    return {"input": _customer_input(inputs)}
 
 
-def _update_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.json_object()
-    return {"id": request.path_params["id"], "input": _customer_input(body, creating=False)}
+def _update_variables(inputs: Inputs[CustomerBody, None]) -> dict[str, Any]:
+    return {"id": inputs.id, "input": _customer_input(inputs)}
 
 
 EXAMPLE = {
@@ -222,18 +261,21 @@ ROUTES = (
         "GET",
         "/api/v1/customers",
         "SkeletonListCustomers",
-        variables=_list_variables,
+        query=CustomerQuery,
+        to_variables=_list_variables,
+        response=Page[Customer],
         present=lambda data, request: page_of(data["customers"], request, customer),
         summary="List customers (customers:read); search in name, email, external id, "
         "SIRET and VAT number; active=true|false",
-        query_parameters=(*LIST_PARAMETERS, "search", "active"),
         error_statuses=(400, 401, 403),
     ),
     Route(
         "POST",
         "/api/v1/customers",
         "SkeletonCreateCustomer",
-        variables=_create_variables,
+        body=NewCustomerBody,
+        to_variables=_create_variables,
+        response=Customer,
         present=lambda data, _: customer(data["createCustomer"]),
         status=201,
         summary="Create a customer (customers:write)",
@@ -245,6 +287,7 @@ ROUTES = (
         "/api/v1/customers/{id}",
         "SkeletonGetCustomer",
         variables=id_from_path,
+        response=Customer,
         present=lambda data, _: customer(data["customer"]),
         summary="Get a customer (customers:read)",
         error_statuses=(401, 403, 404),
@@ -253,7 +296,9 @@ ROUTES = (
         "PUT",
         "/api/v1/customers/{id}",
         "SkeletonUpdateCustomer",
-        variables=_update_variables,
+        body=CustomerBody,
+        to_variables=_update_variables,
+        response=Customer,
         present=lambda data, _: customer(data["updateCustomer"]),
         summary="Update a customer partially (customers:write): absent keeps, null clears",
         request_example={"phone": "+1-555-0200", "address": {"city": "Boston", "region": None}},

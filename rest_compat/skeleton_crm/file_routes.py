@@ -10,14 +10,39 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from starlette.datastructures import UploadFile
+from pydantic import BaseModel
 from starlette.responses import Response
 
-from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
-from rest_compat.skeleton_crm.paging import LIST_PARAMETERS, page_of, page_variables, sort_variables
+from rest_compat.engine import Inputs, RestRequest, Route, id_from_path
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import Text, Upload, choice
+from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
 from schema.files.downloads import download_headers
 
 SORTS = {"created_at": "CREATED_AT", "name": "FILENAME", "size": "SIZE"}
+
+
+class UploadForm(ContractModel):
+    """multipart/form-data with one part named `file`."""
+
+    file: Upload
+
+
+class FileQuery(PageQuery):
+    """Newest first unless the caller sorts."""
+
+    search: Text | None = None
+    sort_by: choice(*SORTS, graphql=SORTS) | None = None  # type: ignore[valid-type]
+    sort_order: SortOrder | None = None
+
+
+class File(BaseModel):
+    id: str
+    name: str
+    mime_type: str
+    size: int
+    url: str
+    created_at: str
 
 
 def download_path(file_id: str) -> str:
@@ -36,26 +61,11 @@ def file_item(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _upload_variables(request: RestRequest) -> dict[str, Any]:
-    body = request.body if isinstance(request.body, dict) else {}
-    upload = body.get("file")
-    if isinstance(upload, list):
-        raise RestInputError("Invalid input", {"file": "send one file per request"})
-    if not isinstance(upload, UploadFile):
-        raise RestInputError(
-            "Invalid input", {"file": "is required (a multipart/form-data part named file)"}
-        )
-    return {"file": upload}
-
-
-def _list_variables(request: RestRequest) -> dict[str, Any]:
-    variables = page_variables(request)
-    # Newest first unless the caller sorts.
-    if request.query.get("sort_by") or request.query.get("sort_order"):
-        variables.update(sort_variables(request, SORTS))
-    search = request.query.get("search")
-    if search:
-        variables["search"] = search
+def _list_variables(inputs: Inputs[None, FileQuery]) -> dict[str, Any]:
+    query = inputs.query
+    variables = query.variables(exclude={"sort_order"})
+    if query.sort_by is not None or query.sort_order is not None:  # else newest first
+        variables["sortOrder"] = (query.sort_order or "asc").upper()
     return variables
 
 
@@ -73,7 +83,10 @@ ROUTES = (
         "POST",
         "/api/v1/files",
         "SkeletonUploadFile",
-        variables=_upload_variables,
+        body=UploadForm,
+        upload=True,
+        to_variables=lambda inputs: {"file": inputs.body.file},
+        response=File,
         present=lambda data, _: file_item(data["uploadFile"]),
         status=201,
         summary="Upload a file (files:write): multipart/form-data with one part named `file`; "
@@ -84,10 +97,11 @@ ROUTES = (
         "GET",
         "/api/v1/files",
         "SkeletonListFiles",
-        variables=_list_variables,
+        query=FileQuery,
+        to_variables=_list_variables,
+        response=Page[File],
         present=lambda data, request: page_of(data["files"], request, file_item),
         summary="List files (files:read), newest first; search in the file name",
-        query_parameters=(*LIST_PARAMETERS, "search"),
         error_statuses=(400, 401, 403),
     ),
     Route(
@@ -105,6 +119,7 @@ ROUTES = (
         "SkeletonDownloadFile",
         variables=id_from_path,
         present=_download,
+        response_media_type="application/octet-stream",
         summary="Download a file's bytes (files:read), as an attachment",
         error_statuses=(401, 403, 404),
     ),

@@ -8,17 +8,24 @@ no "issued": an issued invoice shows as "sent".
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from rest_compat.engine import RestRequest, Route, id_from_path
-from rest_compat.skeleton_crm.invoice_input import (
-    create_input,
-    line_input,
-    list_filters,
-    payment_input,
+from pydantic import BaseModel, Field, model_validator
+
+from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import (
+    Day,
+    MinorUnits,
+    Number,
+    Text,
+    choice,
+    id_of,
+    json_number,
+    lowered_choice,
+    refuse,
 )
-from rest_compat.skeleton_crm.paging import LIST_PARAMETERS, page_of, page_variables, sort_variables
+from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
 
 SORTS = {
     "created_at": "CREATED_AT",
@@ -28,18 +35,120 @@ SORTS = {
     "total": "TOTAL",
 }
 STATUS_WORDS = {"ISSUED": "sent"}  # every other status is its lower-case name
+# Contract status word -> the GraphQL statuses it covers: the contract has no "issued".
+STATUS_FILTERS = {
+    "draft": ["DRAFT"],
+    "sent": ["ISSUED", "SENT"],
+    "paid": ["PAID"],
+    "cancelled": ["CANCELLED"],
+}
+
+
+class LineBody(ContractModel):
+    description: Text
+    quantity: Number | None = Field(default=None, gt=0, description="Default 1")
+    unit_price: MinorUnits = Field(description="Minor units (cents)")
+    currency: Text | None = Field(default=None, description="The invoice's currency")
+
+
+class InvoiceBody(ContractModel):
+    """A draft: the invoice takes its currency from `currency` or its first line."""
+
+    customer_id: id_of("customer", message="no such customer")  # type: ignore[valid-type]
+    due_date: Day | None = None
+    notes: Text | None = None
+    currency: Text | None = None
+    lines: list[LineBody] | None = None
+
+    def graphql_input(self) -> dict[str, Any]:
+        fields = {k: v for k, v in self.graphql().items() if v is not None}
+        if self.currency is None and self.lines and self.lines[0].currency is not None:
+            fields["currency"] = self.lines[0].currency
+        return fields
+
+
+class PaymentBody(ContractModel):
+    amount: MinorUnits = Field(description="Minor units (cents)")
+    currency: Text | None = None
+    method: Text | None = Field(default=None, description="bank_transfer, card, cash, …")
+    reference: Text | None = None
+
+
+class InvoiceQuery(PageQuery):
+    status: lowered_choice(*STATUS_FILTERS) | None = None  # type: ignore[valid-type]
+    customer_id: id_of("customer") | None = None  # type: ignore[valid-type]
+    from_date: Day | None = Field(default=None, description="Issue date (drafts: creation date)")
+    to_date: Day | None = None
+    sort_by: choice(*SORTS, graphql=SORTS) | None = None  # type: ignore[valid-type]
+    sort_order: SortOrder = "asc"
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> InvoiceQuery:
+        if self.from_date and self.to_date and self.to_date < self.from_date:
+            raise refuse("must not be before from_date", at="to_date")
+        return self
+
+    def filters(self) -> dict[str, Any]:
+        variables = self.variables(exclude={"status", "from_date", "to_date"})
+        if self.status is not None:
+            variables["status"] = STATUS_FILTERS[self.status]
+        if self.from_date is not None:
+            variables["dateFrom"] = self.from_date.isoformat()
+        if self.to_date is not None:
+            variables["dateTo"] = self.to_date.isoformat()
+        return variables
+
+
+class InvoiceSummary(BaseModel):
+    id: str
+    number: str | None
+    customer_id: str
+    customer_name: str | None
+    subtotal: int
+    tax_total: int
+    total: int
+    amount_paid: int
+    amount_due: int
+    currency: str
+    status: str
+    issue_date: str | None
+    due_date: str | None
+    created_at: str
+
+
+class Line(BaseModel):
+    id: str
+    position: int
+    description: str
+    quantity: int | float
+    unit_price: int
+    currency: str
+    total: int
+
+
+class Payment(BaseModel):
+    id: str
+    invoice_id: str
+    amount: int
+    currency: str
+    method: str | None
+    reference: str | None
+    paid_on: str | None
+    created_at: str
+
+
+class Invoice(InvoiceSummary):
+    notes: str | None
+    lines: list[Line]
+    payments: list[Payment]
+    sent_at: str | None
+    paid_at: str | None
+    cancelled_at: str | None
+    updated_at: str
 
 
 def status_word(status: str) -> str:
     return STATUS_WORDS.get(status, status.lower())
-
-
-def json_number(value: str | int) -> int | float:
-    """A Decimal scalar as a JSON number, like the contract writes quantities (`10`, `1.5`)."""
-    number = Decimal(value)
-    if number == number.to_integral_value():
-        return int(number)
-    return float(number)  # at most 4 decimals: the double prints them digit for digit
 
 
 def summary(node: dict[str, Any]) -> dict[str, Any]:
@@ -101,27 +210,14 @@ def invoice(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _list_variables(request: RestRequest) -> dict[str, Any]:
-    return {
-        **page_variables(request),
-        **sort_variables(request, SORTS),
-        **list_filters(request),
-    }
+def _line_variables(inputs: Inputs[LineBody, None]) -> dict[str, Any]:
+    line = {k: v for k, v in inputs.body.graphql().items() if v is not None}
+    return {"id": inputs.id, "line": line}
 
 
-def _create_variables(request: RestRequest) -> dict[str, Any]:
-    return {"input": create_input(request.json_object())}
-
-
-def _line_variables(request: RestRequest) -> dict[str, Any]:
-    return {"id": request.path_params["id"], "line": line_input(request.json_object())}
-
-
-def _payment_variables(request: RestRequest) -> dict[str, Any]:
-    return {
-        "invoiceId": request.path_params["id"],
-        "input": payment_input(request.json_object()),
-    }
+def _payment_variables(inputs: Inputs[PaymentBody, None]) -> dict[str, Any]:
+    payment = {k: v for k, v in inputs.body.graphql().items() if v is not None}
+    return {"invoiceId": inputs.id, "input": payment}
 
 
 EXAMPLE = {
@@ -144,18 +240,21 @@ ROUTES = (
         "GET",
         "/api/v1/invoices",
         "SkeletonListInvoices",
-        variables=_list_variables,
+        query=InvoiceQuery,
+        to_variables=lambda inputs: inputs.query.filters(),
+        response=Page[InvoiceSummary],
         present=lambda data, request: page_of(data["invoices"], request, summary),
         summary="List invoices (invoices:read); status=draft|sent|paid|cancelled, customer_id, "
         "from_date/to_date (issue date; drafts: creation date)",
-        query_parameters=(*LIST_PARAMETERS, "status", "customer_id", "from_date", "to_date"),
         error_statuses=(400, 401, 403),
     ),
     Route(
         "POST",
         "/api/v1/invoices",
         "SkeletonCreateInvoice",
-        variables=_create_variables,
+        body=InvoiceBody,
+        to_variables=lambda inputs: {"input": inputs.body.graphql_input()},
+        response=Invoice,
         present=lambda data, _: invoice(data["createInvoice"]),
         status=201,
         summary="Create a draft invoice (invoices:write); amounts in minor units, no number "
@@ -168,6 +267,7 @@ ROUTES = (
         "/api/v1/invoices/{id}",
         "SkeletonGetInvoice",
         variables=id_from_path,
+        response=Invoice,
         present=lambda data, _: invoice(data["invoice"]),
         summary="Get an invoice with its lines and payments (invoices:read)",
         error_statuses=(401, 403, 404),
@@ -176,7 +276,9 @@ ROUTES = (
         "POST",
         "/api/v1/invoices/{id}/lines",
         "SkeletonAddInvoiceLine",
-        variables=_line_variables,
+        body=LineBody,
+        to_variables=_line_variables,
+        response=Invoice,
         present=lambda data, _: invoice(data["addInvoiceLine"]),
         summary="Add a line to a draft invoice (invoices:write); 409 once sent",
         request_example={
@@ -192,6 +294,7 @@ ROUTES = (
         "/api/v1/invoices/{id}/send",
         "SkeletonSendInvoice",
         variables=id_from_path,
+        response=Invoice,
         present=lambda data, _: invoice(data["sendInvoice"]),
         summary="Send an invoice (invoices:write): a draft gets its number and becomes sent; "
         "sending a sent invoice again changes nothing; 409 when paid or cancelled",
@@ -201,7 +304,9 @@ ROUTES = (
         "POST",
         "/api/v1/invoices/{id}/payments",
         "SkeletonRecordInvoicePayment",
-        variables=_payment_variables,
+        body=PaymentBody,
+        to_variables=_payment_variables,
+        response=Payment,
         present=lambda data, _: payment(data["recordPayment"]),
         status=201,
         summary="Record a payment (invoices:write); the invoice is paid once payments cover its "
@@ -219,6 +324,7 @@ ROUTES = (
         "/api/v1/invoices/{id}/cancel",
         "SkeletonCancelInvoice",
         variables=id_from_path,
+        response=Invoice,
         present=lambda data, _: invoice(data["cancelInvoice"]),
         summary="Cancel an invoice (invoices:write): a draft is voided, a sent or paid one is "
         "reversed by a credit note; 409 when already cancelled",

@@ -9,20 +9,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
-from rest_compat.skeleton_crm.paging import page_of, page_variables
+from pydantic import BaseModel, Field
 
-BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
-FLAGS = {
-    "email_enabled": "emailEnabled",
-    "sms_enabled": "smsEnabled",
-    "push_enabled": "pushEnabled",
-}
-TEXTS = {
-    "quiet_hours_start": "quietHoursStart",
-    "quiet_hours_end": "quietHoursEnd",
-    "time_zone": "timeZone",
-}
+from rest_compat.engine import Route, id_from_path
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import Boolean, QueryBoolean, Text
+from rest_compat.skeleton_crm.paging import Page, PageQuery, page_of
+
+
+class NotificationQuery(PageQuery):
+    unread_only: QueryBoolean = False
+
+
+class PreferencesBody(ContractModel):
+    """Absent keeps a preference; null clears the quiet hours."""
+
+    email_enabled: Boolean | None = None  # null: refused by the domain
+    sms_enabled: Boolean | None = None
+    push_enabled: Boolean | None = None
+    quiet_hours_start: Text | None = Field(default=None, description="HH:MM")
+    quiet_hours_end: Text | None = Field(default=None, description="HH:MM")
+    time_zone: Text | None = Field(default=None, description="An IANA name (UTC until set)")
+
+
+class Notification(BaseModel):
+    id: str
+    type: str
+    title: str
+    message: str | None
+    data: dict[str, Any] | None
+    read: bool
+    read_at: str | None
+    created_at: str
+
+
+class Preferences(BaseModel):
+    email_enabled: bool
+    sms_enabled: bool
+    push_enabled: bool
+    quiet_hours_start: str | None
+    quiet_hours_end: str | None
+    time_zone: str | None
 
 
 def notification(node: dict[str, Any]) -> dict[str, Any]:
@@ -49,53 +76,24 @@ def preferences(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _list_variables(request: RestRequest) -> dict[str, Any]:
-    raw = (request.query.get("unread_only") or "false").lower()
-    if raw not in BOOLEANS:
-        raise RestInputError("Invalid input", {"unread_only": "must be true or false"})
-    return {**page_variables(request), "unreadOnly": BOOLEANS[raw]}
-
-
-def _preferences_input(request: RestRequest) -> dict[str, Any]:
-    """The keys the body has: absent keys keep their value, null clears quiet hours."""
-    body = request.json_object()
-    problems: dict[str, str] = {}
-    fields: dict[str, Any] = {}
-    for key, target in FLAGS.items():
-        if key not in body:
-            continue
-        if body[key] is not None and not isinstance(body[key], bool):
-            problems[key] = "must be true or false"  # null is refused by the schema
-        else:
-            fields[target] = body[key]
-    for key, target in TEXTS.items():
-        if key not in body:
-            continue
-        if body[key] is not None and not isinstance(body[key], str):
-            problems[key] = "must be a string"
-        else:
-            fields[target] = body[key]
-    if problems:
-        raise RestInputError("Invalid input", problems)
-    return {"input": fields}
-
-
 ROUTES = (
     Route(
         "GET",
         "/api/v1/notifications",
         "SkeletonListNotifications",
-        variables=_list_variables,
+        query=NotificationQuery,
+        to_variables=lambda inputs: inputs.query.variables(),
+        response=Page[Notification],
         present=lambda data, request: page_of(data["notifications"], request, notification),
         summary="The caller's notifications, newest first (notifications:read); "
         "unread_only=true for unread ones",
-        query_parameters=("page", "limit", "unread_only"),
         error_statuses=(400, 401, 403),
     ),
     Route(
         "GET",
         "/api/v1/notifications/preferences",
         "SkeletonGetNotificationPreferences",
+        response=Preferences,
         present=lambda data, _: preferences(data["notificationPreferences"]),
         summary="The caller's notification preferences (defaults until changed)",
         error_statuses=(401, 403),
@@ -104,7 +102,9 @@ ROUTES = (
         "PATCH",
         "/api/v1/notifications/preferences",
         "SkeletonUpdateNotificationPreferences",
-        variables=_preferences_input,
+        body=PreferencesBody,
+        to_variables=lambda inputs: {"input": inputs.body.graphql(changes=True)},
+        response=Preferences,
         present=lambda data, _: preferences(data["updateNotificationPreferences"]),
         summary="Change the caller's notification preferences: absent keeps, null clears the "
         "quiet hours (HH:MM, read in time_zone, an IANA name)",
@@ -122,6 +122,7 @@ ROUTES = (
         "/api/v1/notifications/{id}",
         "SkeletonGetNotification",
         variables=id_from_path,
+        response=Notification,
         present=lambda data, _: notification(data["notification"]),
         summary="One of the caller's notifications (others: 404)",
         error_statuses=(401, 403, 404),

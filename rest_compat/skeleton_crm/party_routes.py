@@ -9,14 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
-from rest_compat.skeleton_crm.countries_routes import check, search_filter, strings
-from rest_compat.skeleton_crm.paging import (
-    LIST_PARAMETERS,
-    page_of,
-    page_variables,
-    sort_variables,
-)
+from pydantic import BaseModel, Field
+
+from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import Text, choice, lowered_choice
+from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
 
 SORTS = {
     "name": "NAME",
@@ -26,21 +24,65 @@ SORTS = {
     "updated_at": "UPDATED_AT",
 }
 STATUSES = ("active", "inactive", "blacklisted")
-# Contract field -> GraphQL input field.
-FIELDS = {
-    "name": "name",
-    "email": "email",
-    "tax_id": "taxId",
-    "phone": "phone",
-    "website": "website",
-}
-ADDRESS = {
-    "street": "street",
-    "city": "city",
-    "region": "region",
-    "postal_code": "postalCode",
-    "country": "country",
-}
+COUNTRY = (
+    "The id of one of the organization's countries (GET /api/v1/countries?search=US gives "
+    "the id of the United States)"
+)
+
+
+class PartyAddressBody(ContractModel):
+    """Each part sent changes (null clears it); absent parts are kept."""
+
+    street: Text | None = None
+    city: Text | None = None
+    region: Text | None = None
+    postal_code: Text | None = None
+    country: Text | None = Field(default=None, description=COUNTRY)
+
+
+class PartyBody(ContractModel):
+    """Absent keeps a field, null clears it; name and email cannot be cleared (null keeps
+    them, as for customers)."""
+
+    name: Text | None = None
+    email: Text | None = None
+    tax_id: Text | None = None
+    phone: Text | None = None
+    website: Text | None = None
+    address: PartyAddressBody | None = None
+
+
+class EmployeeBody(PartyBody):
+    position: Text | None = None
+
+
+class PartyQuery(PageQuery):
+    status: lowered_choice(*STATUSES, graphql={s: s.upper() for s in STATUSES}) | None = None  # type: ignore[valid-type]
+    search: Text | None = None
+    sort_by: choice(*SORTS, graphql=SORTS) | None = None  # type: ignore[valid-type]
+    sort_order: SortOrder = "asc"
+
+
+class PartyAddress(BaseModel):
+    street: str | None
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str | None = Field(description="A country id")
+
+
+class Party(BaseModel):
+    id: str
+    name: str
+    tax_id: str | None
+    email: str
+    phone: str | None
+    website: str | None
+    address: PartyAddress
+    status: str
+    position: str | None = Field(default=None, description="Employees only")
+    created_at: str
+    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -53,10 +95,6 @@ class Kind:
     @property
     def path(self) -> str:
         return f"/api/v1/{self.many.lower()}"
-
-    @property
-    def fields(self) -> dict[str, str]:
-        return {**FIELDS, "position": "position"} if self.has_position else FIELDS
 
 
 SUPPLIERS = Kind("SUPPLIER", "Supplier", "Suppliers")
@@ -89,61 +127,35 @@ def party(node: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def _list_variables(request: RestRequest) -> dict[str, Any]:
-    variables = {**page_variables(request), **sort_variables(request, SORTS)}
-    variables.update(search_filter(request))
-    status = request.query.get("status")
-    if status:
-        if status.lower() not in STATUSES:
-            raise RestInputError(
-                "Invalid input", {"status": f"must be one of {', '.join(STATUSES)}"}
-            )
-        variables["status"] = status.upper()
-    return variables
-
-
-def _address(body: dict[str, Any], problems: dict[str, str]) -> dict[str, Any] | None:
-    value = body.get("address")
-    if value is not None and not isinstance(value, dict):
-        problems["address"] = "must be an object"
-        return None
-    return None if value is None else strings(value, ADDRESS, problems, prefix="address.")
+def _changes(body: PartyBody) -> dict[str, Any]:
+    changes = body.graphql(changes=True, exclude={"address"})
+    for name in ("name", "email"):
+        if name in changes and changes[name] is None:
+            del changes[name]  # null keeps, as for customers
+    if body.sent("address"):
+        changes["address"] = body.address.graphql(changes=True) if body.address else None
+    return changes
 
 
 def _create_variables(kind: Kind) -> Any:
-    def variables(request: RestRequest) -> dict[str, Any]:
+    def variables(inputs: Inputs[PartyBody, None]) -> dict[str, Any]:
         """Missing name or email go through as empty, so every problem is reported at once."""
-        body = request.json_object()
-        problems: dict[str, str] = {}
-        values = strings(body, kind.fields, problems)
-        address = _address(body, problems)
-        check(problems)
-        given = {key: value for key, value in values.items() if value is not None}
+        given = _changes(inputs.body)
         return {
             "input": {
                 "name": "",
                 "email": "",
                 **given,
                 "kind": kind.value,
-                "address": address or {},
+                "address": given.get("address") or {},
             }
         }
 
     return variables
 
 
-def _update_variables(kind: Kind) -> Any:
-    def variables(request: RestRequest) -> dict[str, Any]:
-        """Absent keeps a field, null clears it, also inside `address`."""
-        body = request.json_object()
-        problems: dict[str, str] = {}
-        changes = strings(body, kind.fields, problems)
-        if "address" in body:
-            changes["address"] = _address(body, problems)
-        check(problems)
-        return {"id": request.path_params["id"], "input": changes}
-
-    return variables
+def _update_variables(inputs: Inputs[PartyBody, None]) -> dict[str, Any]:
+    return {"id": inputs.id, "input": _changes(inputs.body)}
 
 
 def _present(field: str) -> Any:
@@ -153,11 +165,16 @@ def _present(field: str) -> Any:
 def routes(kind: Kind) -> tuple[Route, ...]:
     """The seven documented routes of one kind."""
     one, path = kind.one.lower(), kind.path
+    model = EmployeeBody if kind.has_position else PartyBody
     item = f"{path}/{{id}}"
     example = {
         "name": "SupplyCo",
         "email": "sales@supplyco.com",
-        "address": {"street": "789 Industrial Rd", "city": "Chicago", "country": "<country id>"},
+        "address": {
+            "street": "789 Industrial Rd",
+            "city": "Chicago",
+            "country": "<the id of GET /api/v1/countries?search=US>",
+        },
     }
     if kind.has_position:
         example["position"] = "Sales Manager"
@@ -167,6 +184,7 @@ def routes(kind: Kind) -> tuple[Route, ...]:
             f"{item}/{action.lower()}",
             f"Skeleton{action}{kind.one}",
             variables=id_from_path,
+            response=Party,
             present=_present("setPartyStatus"),
             summary=f"{action} a {one} (parties:write); {refused}",
             error_statuses=(401, 403, 404, 409),
@@ -182,20 +200,25 @@ def routes(kind: Kind) -> tuple[Route, ...]:
             "GET",
             path,
             f"SkeletonList{kind.many}",
-            variables=_list_variables,
+            query=PartyQuery,
+            to_variables=lambda inputs: inputs.query.variables(),
+            response=Page[Party],
             present=lambda data, request: page_of(data["parties"], request, party),
             summary=f"List {kind.many.lower()} (parties:read)",
-            query_parameters=(*LIST_PARAMETERS, "status", "search"),
             error_statuses=(400, 401, 403),
         ),
         Route(
             "POST",
             path,
             f"SkeletonCreate{kind.one}",
-            variables=_create_variables(kind),
+            body=model,
+            to_variables=_create_variables(kind),
+            response=Party,
             present=_present("createParty"),
             status=201,
-            summary=f"Create a {one} (parties:write)",
+            summary=f"Create a {one} (parties:write); address.country is the id of one of the "
+            "organization's countries (GET /api/v1/countries): the contract's example id "
+            "01972b15-8000-7000-8000-000000000001 is a placeholder",
             request_example=example,
             error_statuses=(400, 401, 403),
         ),
@@ -204,6 +227,7 @@ def routes(kind: Kind) -> tuple[Route, ...]:
             item,
             f"SkeletonGet{kind.one}",
             variables=id_from_path,
+            response=Party,
             present=_present("party"),
             summary=f"Get a {one} (parties:read)",
             error_statuses=(401, 403, 404),
@@ -212,7 +236,9 @@ def routes(kind: Kind) -> tuple[Route, ...]:
             "PUT",
             item,
             f"SkeletonUpdate{kind.one}",
-            variables=_update_variables(kind),
+            body=model,
+            to_variables=_update_variables,
+            response=Party,
             present=_present("updateParty"),
             summary=f"Update a {one} (parties:write): absent keeps, null clears",
             request_example={"phone": "+1-555-0399", "address": {"city": "Indianapolis"}},

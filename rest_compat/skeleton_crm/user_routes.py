@@ -2,19 +2,55 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from rest_compat.engine import RestInputError, RestRequest, Route, id_from_path
-from rest_compat.skeleton_crm.paging import (
-    LIST_PARAMETERS,
-    page_of,
-    page_variables,
-    sort_variables,
-)
+from pydantic import BaseModel
+
+from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine.models import ContractModel
+from rest_compat.engine.values import QueryBoolean, Text, choice, id_of
+from rest_compat.skeleton_crm.paging import Page, PageQuery, SortOrder, page_of
 
 SORTS = {"created_at": "CREATED_AT", "email": "EMAIL", "name": "NAME"}
-BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+class UserQuery(PageQuery):
+    search: Text | None = None
+    active: QueryBoolean | None = None
+    sort_by: choice(*SORTS, graphql=SORTS) | None = None  # type: ignore[valid-type]
+    sort_order: SortOrder = "asc"
+
+
+class RoleBody(ContractModel):
+    role_id: id_of("role")  # type: ignore[valid-type]
+
+
+class UserBody(ContractModel):
+    """Absent keeps a field; `email: null` keeps it too (the contract's nullable pointer)."""
+
+    email: Text | None = None
+    name: Text | None = None
+
+
+class User(BaseModel):
+    id: str
+    email: str
+    name: str
+    active: bool
+    created_at: str
+    roles: list[str]
+
+
+class Role(BaseModel):
+    id: str
+    name: str
+    description: str | None
+    permissions: list[str]
+    created_at: str
+
+
+class Roles(BaseModel):
+    data: list[Role]
 
 
 def user(node: dict[str, Any]) -> dict[str, Any]:
@@ -38,43 +74,11 @@ def role(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _list_variables(request: RestRequest) -> dict[str, Any]:
-    variables = {**page_variables(request), **sort_variables(request, SORTS)}
-    search = request.query.get("search")
-    if search:
-        variables["search"] = search
-    active = request.query.get("active")
-    if active:
-        if active.lower() not in BOOLEANS:
-            raise RestInputError("Invalid input", {"active": "must be true or false"})
-        variables["active"] = BOOLEANS[active.lower()]
-    return variables
-
-
-def _assign_variables(request: RestRequest) -> dict[str, Any]:
-    role_id = request.require("role_id")["role_id"]
-    try:
-        uuid.UUID(str(role_id))
-    except ValueError as exc:
-        raise RestInputError("Invalid input", {"role_id": "must be a role id"}) from exc
-    return {"id": request.path_params["id"], "roleId": str(role_id)}
-
-
-def _update_variables(request: RestRequest) -> dict[str, Any]:
-    """Absent keeps a field; `email: null` keeps it too (the contract's nullable pointer)."""
-    body = request.json_object()
-    changes: dict[str, Any] = {}
-    problems: dict[str, str] = {}
-    for name in ("email", "name"):
-        if name not in body or (name == "email" and body[name] is None):
-            continue
-        value = body[name]
-        if value is not None and not isinstance(value, str):
-            problems[name] = "must be a string"
-        changes[name] = value
-    if problems:
-        raise RestInputError("Invalid input", problems)
-    return {"id": request.path_params["id"], "input": changes}
+def _update_variables(inputs: Inputs[UserBody, None]) -> dict[str, Any]:
+    changes = inputs.body.graphql(changes=True)
+    if changes.get("email", "") is None:
+        del changes["email"]
+    return {"id": inputs.id, "input": changes}
 
 
 ROUTES = (
@@ -82,10 +86,11 @@ ROUTES = (
         "GET",
         "/api/v1/users",
         "SkeletonListUsers",
-        variables=_list_variables,
+        query=UserQuery,
+        to_variables=lambda inputs: inputs.query.variables(),
+        response=Page[User],
         present=lambda data, request: page_of(data["users"], request, user),
         summary="List the users of the organization (users:read)",
-        query_parameters=(*LIST_PARAMETERS, "search", "active"),
         error_statuses=(400, 401, 403),
     ),
     Route(
@@ -93,6 +98,7 @@ ROUTES = (
         "/api/v1/users/{id}",
         "SkeletonGetUser",
         variables=id_from_path,
+        response=User,
         present=lambda data, _: user(data["user"]),
         summary="Get a user of the organization (users:read)",
         error_statuses=(401, 403, 404),
@@ -101,7 +107,9 @@ ROUTES = (
         "POST",
         "/api/v1/users/{id}/roles",
         "SkeletonAssignRole",
-        variables=_assign_variables,
+        body=RoleBody,
+        to_variables=lambda inputs: {"id": inputs.id, "roleId": inputs.body.role_id},
+        response=User,
         present=lambda data, _: user(data["assignRole"]),
         summary="Assign a role to a user (roles:manage); answers the updated user",
         request_example={"role_id": "01234567-89ab-7def-8123-456789abcdef"},
@@ -112,6 +120,7 @@ ROUTES = (
         "/api/v1/users/{id}/deactivate",
         "SkeletonDeactivateUser",
         variables=id_from_path,
+        response=User,
         present=lambda data, _: user(data["deactivateUser"]),
         summary="Deactivate a user (users:write); 409 if already inactive",
         error_statuses=(401, 403, 404, 409),
@@ -121,6 +130,7 @@ ROUTES = (
         "/api/v1/users/{id}/activate",
         "SkeletonActivateUser",
         variables=id_from_path,
+        response=User,
         present=lambda data, _: user(data["activateUser"]),
         summary="Reactivate a user (users:write); 409 if already active",
         error_statuses=(401, 403, 404, 409),
@@ -129,7 +139,9 @@ ROUTES = (
         "PATCH",
         "/api/v1/users/{id}",
         "SkeletonUpdateUser",
-        variables=_update_variables,
+        body=UserBody,
+        to_variables=_update_variables,
+        response=User,
         present=lambda data, _: user(data["updateUser"]),
         summary="Update a user's profile, partially (users:write); 409 on a taken email",
         request_example={"email": "newemail@example.com"},
@@ -139,6 +151,7 @@ ROUTES = (
         "GET",
         "/api/v1/roles",
         "SkeletonListRoles",
+        response=Roles,
         present=lambda data, _: {"data": [role(node) for node in data["roles"]]},
         summary="List the roles of the organization (roles:read)",
         error_statuses=(401, 403),

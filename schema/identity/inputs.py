@@ -13,6 +13,11 @@ class RegisterInput:
     password: str
     name: str = ""
     organization_name: str | None = None
+    invitation_token: str | None = strawberry.field(
+        default=None,
+        description="An invitation's token: join its organization (with the invited roles) "
+        "instead of creating one; the email must be the invited address.",
+    )
 
 
 @strawberry.input

@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.identity import accounts, api_keys, organizations
-from resolvers.identity.accounts import SignedIn
 from schema.identity.inputs import (
     CreatePersonalAccessTokenInput,
     LoginInput,
@@ -18,22 +17,9 @@ from schema.identity.types import (
     CreatedApiKey,
     Organization,
     ProvisionOrganizationPayload,
-    User,
+    auth_payload,
 )
 from schema.ids import parse_id
-
-
-def _auth_payload(signed_in: SignedIn) -> AuthPayload:
-    org = signed_in.organization_id
-    return AuthPayload(
-        access_token=signed_in.access_token,
-        refresh_token=signed_in.refresh_token,
-        token_type="Bearer",
-        expires_in=signed_in.expires_in,
-        user=User.from_model(signed_in.user),
-        roles=list(signed_in.roles),
-        organization_id=strawberry.ID(str(org)) if org else None,
-    )
 
 
 def _created(created: api_keys.CreatedKey) -> CreatedApiKey:
@@ -50,27 +36,33 @@ class IdentityMutation:
             password=input.password,
             name=input.name,
             organization_name=input.organization_name,
+            invitation_token=input.invitation_token,
         )
         async with ctx.platform_session() as session:
-            return _auth_payload(await accounts.register(session, ctx.auth, data))
+            return auth_payload(await accounts.register(session, ctx.auth, data))
 
     @strawberry.mutation
     async def login(self, info: strawberry.Info, input: LoginInput) -> AuthPayload:
         ctx = info.context
         async with ctx.platform_session() as session:
             signed_in = await accounts.login(
-                session, ctx.auth, input.email, input.password, input.organization
+                session,
+                ctx.auth,
+                input.email,
+                input.password,
+                input.organization,
+                client_address=ctx.client_address,
             )
             if input.session_cookie:
                 raw = await accounts.open_browser_session(session, ctx.auth, signed_in)
                 ctx.set_session_cookie(raw)
-        return _auth_payload(signed_in)
+        return auth_payload(signed_in)
 
     @strawberry.mutation(description="Exchange a refresh token for a new pair (rotation).")
     async def refresh_token(self, info: strawberry.Info, refresh_token: str) -> AuthPayload:
         ctx = info.context
         async with ctx.platform_session() as session:
-            return _auth_payload(await accounts.refresh(session, ctx.auth, refresh_token))
+            return auth_payload(await accounts.refresh(session, ctx.auth, refresh_token))
 
     @strawberry.mutation(description="End the current login session.")
     async def logout(self, info: strawberry.Info) -> bool:

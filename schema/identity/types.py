@@ -18,6 +18,7 @@ from models import User as UserModel
 from resolvers.errors import Forbidden
 from resolvers.identity import api_keys as api_key_cases
 from resolvers.identity import members as member_cases
+from resolvers.identity.accounts import SignedIn
 from resolvers.identity.actor import ActorKind as ActorKindModel
 from schema.loaders import loaders
 from schema.pagination import Connection, page_request
@@ -237,6 +238,19 @@ class AuthPayload:
     user: User
     roles: list[str]
     organization_id: strawberry.ID | None
+
+
+def auth_payload(signed_in: SignedIn) -> AuthPayload:
+    org = signed_in.organization_id
+    return AuthPayload(
+        access_token=signed_in.access_token,
+        refresh_token=signed_in.refresh_token,
+        token_type="Bearer",
+        expires_in=signed_in.expires_in,
+        user=User.from_model(signed_in.user),
+        roles=list(signed_in.roles),
+        organization_id=strawberry.ID(str(org)) if org else None,
+    )
 
 
 @strawberry.type

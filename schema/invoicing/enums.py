@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from models import Cadence as CadenceModel
@@ -33,3 +35,12 @@ QuoteConversion = strawberry.enum(
     name="QuoteConversion",
     description="DEPOSIT: a share of the quote; BALANCE: what remains after earlier deposits.",
 )
+
+# The kind guard of document queries and mutations: a document of another kind is NOT_FOUND.
+KindGuard = Annotated[
+    list[DocumentKind] | None,  # type: ignore[valid-type]
+    strawberry.argument(
+        description="Only a document of one of these kinds (default: any); another kind is "
+        "NOT_FOUND, so a quote is never reached as an invoice nor the reverse."
+    ),
+]

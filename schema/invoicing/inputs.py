@@ -37,6 +37,15 @@ class InvoiceLineInput:
     unit_price: Int64 | None = strawberry.field(default=None, description="Net, minor units.")
     hours: Decimal | None = None
     amount: Int64 | None = strawberry.field(default=None, description="FIXED lines: minor units.")
+    unit_price_decimal: Decimal | None = strawberry.field(
+        default=None,
+        description='unitPrice in major units of the document\'s currency ("10.5" KWD is '
+        '10500 minor units, "1000" JPY is 1000): converted with its ISO 4217 exponent; '
+        "more decimals than the currency has is BAD_USER_INPUT. Not with unitPrice.",
+    )
+    amount_decimal: Decimal | None = strawberry.field(
+        default=None, description="amount in major units, as unitPriceDecimal. Not with amount."
+    )
     vat_rate: Decimal | None = strawberry.field(
         default=None, description="Percent; default: the document's vatRate, else 0."
     )
@@ -55,6 +64,8 @@ class InvoiceLineInput:
             unit_price=self.unit_price,
             hours=self.hours,
             amount=self.amount,
+            unit_price_decimal=self.unit_price_decimal,
+            amount_decimal=self.amount_decimal,
             vat_rate=self.vat_rate,
             currency=self.currency,
             service_date=self.service_date,
@@ -148,9 +159,14 @@ def to_patch(value: DocumentFieldsInput) -> DocumentPatch:
     )
 
 
-@strawberry.input(name="PaymentInput", description="A payment; amount in minor units.")
+@strawberry.input(
+    name="PaymentInput", description="A payment: `amount` in minor units or `amountDecimal`."
+)
 class PaymentInput_:
-    amount: Int64
+    amount: Int64 | None = strawberry.field(default=None, description="Minor units.")
+    amount_decimal: Decimal | None = strawberry.field(
+        default=None, description="Major units of the invoice's currency (ISO 4217 exponent)."
+    )
     currency: str | None = strawberry.field(default=None, description="Default: the invoice's.")
     paid_on: date | None = strawberry.field(default=None, description="Default: today.")
     method: str | None = None
@@ -163,6 +179,7 @@ class PaymentInput_:
             paid_on=self.paid_on,
             method=self.method,
             reference=self.reference,
+            amount_decimal=self.amount_decimal,
         )
 
 
@@ -171,6 +188,14 @@ class ConvertQuoteInput:
     mode: QuoteConversion  # type: ignore[valid-type]
     percent: Decimal | None = None
     amount: Int64 | None = strawberry.field(default=None, description="Gross, minor units.")
+    amount_decimal: Decimal | None = strawberry.field(
+        default=None, description="Gross, major units of the quote's currency."
+    )
 
     def to_conversion(self) -> ConversionInput:
-        return ConversionInput(mode=self.mode, percent=self.percent, amount=self.amount)
+        return ConversionInput(
+            mode=self.mode,
+            percent=self.percent,
+            amount=self.amount,
+            amount_decimal=self.amount_decimal,
+        )

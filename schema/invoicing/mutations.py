@@ -11,7 +11,7 @@ import strawberry
 from models import DocumentKind as DocumentKindModel
 from resolvers.invoicing import documents, drafts, lifecycle, payments, quotes, recurrence
 from schema.ids import parse_id
-from schema.invoicing.enums import Cadence, DocumentStatus
+from schema.invoicing.enums import Cadence, DocumentStatus, KindGuard
 from schema.invoicing.inputs import (
     ConvertQuoteInput,
     CreateDocumentInput,
@@ -56,50 +56,68 @@ class InvoicingMutation(SellerMutation):
         id: strawberry.ID,
         input: UpdateDocumentInput,
         finalize: Issue = False,
+        kind: KindGuard = None,
     ) -> Invoice:
         ctx = info.context
         async with ctx.session() as session:
             changed = await documents.update(
-                session, ctx.actor, parse_id(id, "invoice"), to_patch(input), finalize=finalize
+                session,
+                ctx.actor,
+                parse_id(id, "invoice"),
+                to_patch(input),
+                finalize=finalize,
+                kinds=tuple(kind or ()),
             )
         return Invoice.from_model(changed)
 
     @strawberry.mutation(description="Add a line to a draft.")
     async def add_invoice_line(
-        self, info: strawberry.Info, id: strawberry.ID, line: InvoiceLineInput
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        line: InvoiceLineInput,
+        kind: KindGuard = None,
     ) -> Invoice:
         ctx = info.context
         async with ctx.session() as session:
             changed = await drafts.add_line(
-                session, ctx.actor, parse_id(id, "invoice"), line.to_line()
+                session, ctx.actor, parse_id(id, "invoice"), line.to_line(), tuple(kind or ())
             )
         return Invoice.from_model(changed)
 
     @strawberry.mutation(description="Delete a draft (CONFLICT once issued: cancel it instead).")
-    async def delete_invoice(self, info: strawberry.Info, id: strawberry.ID) -> Invoice:
+    async def delete_invoice(
+        self, info: strawberry.Info, id: strawberry.ID, kind: KindGuard = None
+    ) -> Invoice:
         ctx = info.context
         async with ctx.session() as session:
-            deleted = await drafts.delete_draft(session, ctx.actor, parse_id(id, "invoice"))
+            deleted = await drafts.delete_draft(
+                session, ctx.actor, parse_id(id, "invoice"), tuple(kind or ())
+            )
         return Invoice.from_model(deleted)
 
     @strawberry.mutation(description="Issue a draft: its gapless number is taken now.")
     async def finalize_invoice(
-        self, info: strawberry.Info, id: strawberry.ID, sent: bool = False
+        self, info: strawberry.Info, id: strawberry.ID, sent: bool = False, kind: KindGuard = None
     ) -> Invoice:
         ctx = info.context
         async with ctx.session() as session:
             issued = await lifecycle.finalize(
-                session, ctx.actor, parse_id(id, "invoice"), sent=sent
+                session, ctx.actor, parse_id(id, "invoice"), sent=sent, kinds=tuple(kind or ())
             )
         return Invoice.from_model(issued)
 
     @strawberry.mutation(
         description="Mark a document sent (a draft is issued first). No e-mail is sent."
     )
-    async def send_invoice(self, info: strawberry.Info, id: strawberry.ID) -> Invoice:
+    async def send_invoice(
+        self, info: strawberry.Info, id: strawberry.ID, kind: KindGuard = None
+    ) -> Invoice:
         ctx = info.context
         async with ctx.session() as session:
-            sent = await lifecycle.send(session, ctx.actor, parse_id(id, "invoice"))
+            sent = await lifecycle.send(
+                session, ctx.actor, parse_id(id, "invoice"), tuple(kind or ())
+            )
         return Invoice.from_model(sent)
 
     @strawberry.mutation(
@@ -107,22 +125,36 @@ class InvoicingMutation(SellerMutation):
         "the amount due is refused."
     )
     async def record_payment(
-        self, info: strawberry.Info, invoice_id: strawberry.ID, input: PaymentInput_
+        self,
+        info: strawberry.Info,
+        invoice_id: strawberry.ID,
+        input: PaymentInput_,
+        kind: KindGuard = None,
     ) -> Payment:
         ctx = info.context
         async with ctx.session() as session:
             paid = await payments.record_payment(
-                session, ctx.actor, parse_id(invoice_id, "invoice"), input.to_payment()
+                session,
+                ctx.actor,
+                parse_id(invoice_id, "invoice"),
+                input.to_payment(),
+                tuple(kind or ()),
             )
         return Payment.from_model(paid)
 
     @strawberry.mutation(description="Pay what remains due (on `paidOn`, default today).")
     async def mark_invoice_paid(
-        self, info: strawberry.Info, id: strawberry.ID, paid_on: date | None = None
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        paid_on: date | None = None,
+        kind: KindGuard = None,
     ) -> Invoice:
         ctx = info.context
         async with ctx.session() as session:
-            paid = await payments.mark_paid(session, ctx.actor, parse_id(id, "invoice"), paid_on)
+            paid = await payments.mark_paid(
+                session, ctx.actor, parse_id(id, "invoice"), paid_on, tuple(kind or ())
+            )
         return Invoice.from_model(paid)
 
     @strawberry.mutation(
@@ -130,11 +162,17 @@ class InvoicingMutation(SellerMutation):
         "Returns the cancelled document."
     )
     async def cancel_invoice(
-        self, info: strawberry.Info, id: strawberry.ID, reason: str | None = None
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        reason: str | None = None,
+        kind: KindGuard = None,
     ) -> Invoice:
         ctx = info.context
         async with ctx.session() as session:
-            cancelled = await lifecycle.cancel(session, ctx.actor, parse_id(id, "invoice"), reason)
+            cancelled = await lifecycle.cancel(
+                session, ctx.actor, parse_id(id, "invoice"), reason, tuple(kind or ())
+            )
         return Invoice.from_model(cancelled)
 
     @strawberry.mutation(
@@ -142,11 +180,17 @@ class InvoicingMutation(SellerMutation):
         "returns the credit note. CONFLICT for drafts, quotes, credit notes, cancelled ones."
     )
     async def credit_invoice(
-        self, info: strawberry.Info, id: strawberry.ID, reason: str | None = None
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        reason: str | None = None,
+        kind: KindGuard = None,
     ) -> Invoice:
         ctx = info.context
         async with ctx.session() as session:
-            credit = await lifecycle.reverse(session, ctx.actor, parse_id(id, "invoice"), reason)
+            credit = await lifecycle.reverse(
+                session, ctx.actor, parse_id(id, "invoice"), reason, tuple(kind or ())
+            )
         return Invoice.from_model(credit)
 
     @strawberry.mutation(description="Record a quote's outcome: ACCEPTED, REFUSED or EXPIRED.")

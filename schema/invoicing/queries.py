@@ -13,7 +13,7 @@ from resolvers.invoicing.inputs import DocumentFilter, DocumentSort
 from resolvers.invoicing.inputs import DocumentSortField as DocumentSortFieldModel
 from resolvers.pagination import SortOrder as SortOrderModel
 from schema.ids import parse_id
-from schema.invoicing.enums import DocumentKind, DocumentSortField, DocumentStatus
+from schema.invoicing.enums import DocumentKind, DocumentSortField, DocumentStatus, KindGuard
 from schema.invoicing.seller import SellerQuery
 from schema.invoicing.types import Invoice
 from schema.pagination import Connection, SortOrder, page_request
@@ -80,10 +80,14 @@ class InvoicingQuery(SellerQuery):
         return Connection[Invoice].from_page(page, Invoice.from_model)
 
     @strawberry.field(description="An invoice, credit note or quote of the organization.")
-    async def invoice(self, info: strawberry.Info, id: strawberry.ID) -> Invoice:
+    async def invoice(
+        self, info: strawberry.Info, id: strawberry.ID, kind: KindGuard = None
+    ) -> Invoice:
         ctx = info.context
         async with ctx.session() as session:
-            found = await cases.get_document(session, ctx.actor, parse_id(id, "invoice"))
+            found = await cases.get_document(
+                session, ctx.actor, parse_id(id, "invoice"), tuple(kind or ())
+            )
         return Invoice.from_model(found)
 
     @strawberry.field(

@@ -14,9 +14,11 @@ from models import DocumentStatus as DocumentStatusModel
 from models import Invoice as InvoiceModel
 from models import InvoiceLine as InvoiceLineModel
 from models import Payment as PaymentModel
+from resolvers.files.changes import file_changes
 from resolvers.invoicing import files
 from resolvers.invoicing.money import TaxAmount as TaxAmountModel
 from schema.customers.types import Customer
+from schema.files.types import require_storage
 from schema.invoicing.enums import Cadence, DocumentKind, DocumentStatus, LineMode
 from schema.loaders import loaders
 from schema.scalars import Int64
@@ -112,6 +114,13 @@ class Recurrence:
     every: Cadence | None = strawberry.field(description="null once stopped.")  # type: ignore[valid-type]
     next_invoice_at: date | None
     stopped_at: datetime | None
+    failed_attempts: int = strawberry.field(
+        description="Times in a row the job failed to issue it (0 once it succeeds)."
+    )
+    last_error: str | None = strawberry.field(description="Why the last attempt failed.")
+    next_attempt_at: datetime | None = strawberry.field(
+        description="After a failure: when the job tries again (the delay doubles each time)."
+    )
 
 
 @strawberry.type(
@@ -258,6 +267,9 @@ class Invoice:
                 every=document.recurrence,
                 next_invoice_at=document.next_invoice_at,
                 stopped_at=document.recurring_stopped_at,
+                failed_attempts=document.recurring_failed_attempts,
+                last_error=document.recurring_last_error,
+                next_attempt_at=document.recurring_retry_at,
             )
             if recurring
             else None,
@@ -280,8 +292,10 @@ async def _file(
     if_none_match: str | None,
 ) -> files.RenderedFile | None:
     ctx = info.context
-    async with ctx.session() as session:
-        return await files.document_file(session, ctx.actor, key, file_format, if_none_match)
+    async with file_changes(require_storage(info)) as changes, ctx.session() as session:
+        return await files.document_file(
+            session, ctx.actor, key, file_format, changes, if_none_match
+        )
 
 
 async def _document(info: strawberry.Info, key: uuid.UUID | None) -> Invoice | None:

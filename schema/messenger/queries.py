@@ -34,8 +34,11 @@ class MessengerQuery:
         kind: ConversationKind | None = None,  # type: ignore[valid-type]
         archived: Annotated[
             bool | None,
-            strawberry.argument(description="Archived by the current user or not; null: both."),
-        ] = None,
+            strawberry.argument(
+                description="Archived by the current user (true), not archived (false, the "
+                "default: the inbox), or both (null)."
+            ),
+        ] = False,
         first: PageSize = None,
         after: str | None = None,
         offset: int | None = None,

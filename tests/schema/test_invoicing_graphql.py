@@ -338,7 +338,7 @@ async def test_quote_deposit_then_balance(app: App) -> None:
         {"id": quote["id"], "input": {"mode": "DEPOSIT", "percent": "80"}},
         token=token,
     )
-    assert codes(too_much) == ["BAD_USER_INPUT"]
+    assert codes(too_much) == ["CONFLICT"]  # the balance closed the quote
 
 
 async def test_recurring_template_generates_children_on_time(app: App) -> None:

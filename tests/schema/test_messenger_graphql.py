@@ -274,3 +274,30 @@ async def test_an_api_key_has_no_messenger(app: App) -> None:
     )
     key = created["createApiKey"]["rawKey"]
     assert codes(await errors_of(app, CONVERSATIONS, token=key)) == ["FORBIDDEN"]
+
+
+async def test_archived_conversations_leave_the_default_list(app: App) -> None:
+    alice, bob, _ = await people(app)
+    kept = await group(app, alice, bob)
+    shelved = await group(app, alice, bob)
+    await execute(
+        app,
+        "mutation ($id: ID!) { archiveConversation(id: $id) { archived } }",
+        {"id": shelved},
+        token=bob.token,
+    )
+    listing = "query ($a: Boolean) { conversations(archived: $a) { nodes { id archived } } }"
+
+    async def ids(*variables: dict[str, Any]) -> list[set[str]]:
+        found = []
+        for given in variables:
+            data = await execute(app, listing, given, token=bob.token)
+            found.append({node["id"] for node in data["conversations"]["nodes"]})
+        return found
+
+    assert await ids({}, {"a": False}, {"a": True}, {"a": None}) == [
+        {kept},
+        {kept},
+        {shelved},
+        {kept, shelved},
+    ]

@@ -10,6 +10,7 @@ import asyncio
 import os
 import socket
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,14 @@ from gql import Client
 from gql.transport.websockets import WebsocketsTransport
 from sqlalchemy.engine import make_url
 
+from resolvers.identity.organizations import add_member
+from resolvers.unit_of_work import Database
+from server.database import create_engine
+from server.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "test-secret-key-test-secret-key-test-secret"
+PASSWORD = "correct-horse-battery"
 
 
 def free_port() -> int:
@@ -68,7 +75,9 @@ class ServerProcess:
                 await self.process.wait()
 
 
-async def start_server(database_url: str, workdir: Path, name: str) -> ServerProcess:
+async def start_server(
+    database_url: str, workdir: Path, name: str, extra_env: dict[str, str] | None = None
+) -> ServerProcess:
     """`comptoir serve` on a free port; returns once /readyz answers."""
     await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
     port = free_port()
@@ -80,6 +89,7 @@ async def start_server(database_url: str, workdir: Path, name: str) -> ServerPro
         "COMPTOIR_LOG_LEVEL": "WARNING",
         "COMPTOIR_GRAPHIQL": "false",
         "PYTHONPATH": str(ROOT),
+        **(extra_env or {}),
     }
     log = workdir / f"{name}.log"
     with log.open("wb") as output:
@@ -113,3 +123,32 @@ async def start_server(database_url: str, workdir: Path, name: str) -> ServerPro
         except BaseException:
             await server.stop()
             raise
+
+
+async def register(server: ServerProcess, email: str) -> tuple[str, str]:
+    """A new user with an organization; returns both ids."""
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{server.base}/graphql",
+            json={
+                "query": "mutation ($input: RegisterInput!) "
+                "{ register(input: $input) { organizationId user { id } } }",
+                "variables": {"input": {"email": email, "password": PASSWORD}},
+            },
+        )
+    done = response.json()["data"]["register"]
+    return done["user"]["id"], done["organizationId"]
+
+
+async def colleagues(server: ServerProcess, settings: Settings, email: str) -> str:
+    """`email` and a colleague in one organization (`email`'s own); returns the colleague's id."""
+    _, organization_id = await register(server, email)
+    colleague_id, _ = await register(server, "colleague@example.com")
+    assert settings.database_url is not None
+    db = Database(create_engine(settings.database_url, settings))
+    try:
+        async with db.platform() as session:
+            await add_member(session, uuid.UUID(organization_id), uuid.UUID(colleague_id), "admin")
+    finally:
+        await db.dispose()
+    return colleague_id

@@ -31,23 +31,25 @@ def libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
+def environment(
+    data_dir: Path, database_url: str | None, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPTOIR_", "DATABASE_URL"))}
     env["COMPTOIR_DATA_DIR"] = str(data_dir)
     env["COMPTOIR_SECRET_KEY"] = SECRET
     if database_url is not None:
         env["DATABASE_URL"] = database_url
-    return env
+    return {**env, **(extra or {})}
 
 
 async def comptoir(
-    *args: str, data_dir: Path, database_url: str | None
+    *args: str, data_dir: Path, database_url: str | None, extra: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed `comptoir` command (off the event loop); cwd is the data dir."""
     return await asyncio.to_thread(
         subprocess.run,
         [COMPTOIR, *args],
-        env=environment(data_dir, database_url),
+        env=environment(data_dir, database_url, extra),
         cwd=data_dir,
         capture_output=True,
         text=True,
@@ -96,12 +98,17 @@ async def test_migrate_and_check(tmp_path: Path, empty_database: str, database_u
     done = await comptoir("migrate", data_dir=tmp_path, database_url=url)
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout
+    # It says what it applied, in order; a second run applies nothing.
+    applied = done.stdout.splitlines()[0]
+    assert applied.startswith("applied ") and "0001_" in applied, done.stdout
+    assert applied.index("0001_") < applied.index("0002_")
     check = await comptoir("migrate", "--check", data_dir=tmp_path, database_url=url)
     assert check.returncode == 0, check.stderr
     assert check.stdout.strip()
     # An already migrated database (asyncpg URLs are accepted too).
     again = await comptoir("migrate", data_dir=tmp_path, database_url=database_url)
     assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0] == "no migration to apply"
     check = await comptoir("migrate", "--check", data_dir=tmp_path, database_url=database_url)
     assert check.returncode == 0, check.stderr
 

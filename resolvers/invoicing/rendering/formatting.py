@@ -8,7 +8,9 @@ from decimal import Decimal
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_precision
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from resolvers.invoicing.money import currency_exponent, from_minor_units
 
 # One concrete locale per document language: it decides separators and currency placement.
 _LOCALES = {"de": "de_DE", "fr": "fr_FR", "en": "en_GB"}
@@ -20,13 +22,12 @@ def locale_for(language: str) -> str:
 
 def currency_digits(currency: str) -> int:
     """Minor-unit digits of an ISO 4217 currency (EUR 2, JPY 0, KWD 3)."""
-    return int(get_currency_precision(currency))
+    return currency_exponent(currency)
 
 
 def minor_to_decimal(minor: int, currency: str) -> Decimal:
     """12345 cents of EUR -> Decimal("123.45"); exact, with the currency's digits."""
-    digits = currency_digits(currency)
-    return Decimal(minor).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
+    return from_minor_units(minor, currency)
 
 
 def format_money(minor: int, currency: str, language: str) -> str:

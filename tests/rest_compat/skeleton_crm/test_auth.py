@@ -101,16 +101,26 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(app: App) -> None:
     assert (
         await app.client.get(f"{BASE}/me", headers=bearer(second["access_token"]))
     ).status_code == 200
-    # Replaying the spent token means it leaked: the whole session ends.
+    # A client retrying within the grace window (its answer was lost) gets the same pair.
+    retried = await app.client.post(
+        f"{BASE}/refresh", json={"refresh_token": first["refresh_token"]}
+    )
+    assert retried.status_code == 200
+    assert retried.json()["refresh_token"] == second["refresh_token"]
+    third = await app.client.post(
+        f"{BASE}/refresh", json={"refresh_token": second["refresh_token"]}
+    )
+    assert third.status_code == 200
+    # Replaying a token whose successor was used means it leaked: the whole session ends.
     replay = await app.client.post(
         f"{BASE}/refresh", json={"refresh_token": first["refresh_token"]}
     )
     assert replay.status_code == 401
     after = await app.client.post(
-        f"{BASE}/refresh", json={"refresh_token": second["refresh_token"]}
+        f"{BASE}/refresh", json={"refresh_token": third.json()["refresh_token"]}
     )
     assert after.status_code == 401
-    me = await app.client.get(f"{BASE}/me", headers=bearer(second["access_token"]))
+    me = await app.client.get(f"{BASE}/me", headers=bearer(third.json()["access_token"]))
     assert me.status_code == 401
 
 
@@ -136,3 +146,16 @@ async def test_logout_ends_the_session(app: App) -> None:
         f"{BASE}/refresh", json={"refresh_token": tokens["refresh_token"]}
     )
     assert refresh.status_code == 401
+
+
+async def test_login_and_register_refuse_what_is_not_a_string(app: App) -> None:
+    await register(app)
+    for url in (f"{BASE}/login", f"{BASE}/register"):
+        for body, field in (
+            ({"email": JOHN["email"], "password": 123456789012}, "password"),
+            ({"email": ["x"], "password": JOHN["password"]}, "email"),
+            ({"email": JOHN["email"], "password": {}}, "password"),
+        ):
+            response = await app.client.post(url, json=body)
+            assert response.status_code == 400, (url, body, response.text)
+            assert response.json()["details"] == {field: "must be a string"}

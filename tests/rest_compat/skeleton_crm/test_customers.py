@@ -172,9 +172,9 @@ async def test_create_validates_in_the_contract_format_and_changes_nothing(app: 
     assert types.status_code == 400
     assert types.json()["details"] == {
         "credit_limit": "must be an integer",
-        "active": "must be a boolean",
-        "addresses[0].type": "must be billing or shipping",
-        "addresses[1].city": "must be a string",
+        "active": "must be true or false",
+        "addresses.0.type": "must be one of billing, shipping",
+        "addresses.1.city": "must be a string",
     }
     negative = await app.client.post(CUSTOMERS, json={**ACME, "credit_limit": -1}, headers=headers)
     assert negative.json()["details"] == {"credit_limit": "must be zero or more"}

@@ -179,8 +179,21 @@ async def test_the_limit_itself_is_accepted(app: App) -> None:
 
 async def test_an_upload_needs_a_file_part(app: App) -> None:
     org = await register_org(app, "owner@acme.io")
+    # JSON is not a multipart form: refused as such, in the contract's format.
     as_json = await app.client.post(FILES, json={"file": "x"}, headers=bearer(org.token))
-    assert error(as_json, 400, "validation_error")["details"]["file"].startswith("is required")
+    error(as_json, 415, "unsupported_media_type")
+    empty = await app.client.post(
+        FILES,
+        content=b"--x--\r\n",
+        headers={**bearer(org.token), "content-type": "multipart/form-data; boundary=x"},
+    )
+    assert error(empty, 400, "validation_error")["details"]["file"].startswith("is required")
+    no_boundary = await app.client.post(
+        FILES,
+        content=b"--x\r\n\r\n",
+        headers={**bearer(org.token), "content-type": "multipart/form-data"},
+    )
+    error(no_boundary, 400, "validation_error")
     # A multipart text part named `file` (no file name) is not a file.
     text_only = await app.client.post(
         FILES, files={"file": (None, b"x")}, headers=bearer(org.token)

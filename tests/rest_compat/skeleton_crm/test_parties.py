@@ -226,8 +226,8 @@ async def test_update_refuses_bad_input_and_changes_nothing(app: App) -> None:
         },
         headers=bearer(org.token),
     )
+    # email: null keeps the email (as for customers); a blank name is refused.
     assert error(bad, 400, "validation_error")["details"] == {
-        "email": "is required",
         "name": "is required",
         "website": "must be an http(s) URL",
         "address.country": "unknown country",

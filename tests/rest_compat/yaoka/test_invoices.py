@@ -354,9 +354,10 @@ async def test_conversions_are_validated(app: App) -> None:
         assert set((await post(app, convert, key, payload, 400))["fields"]) == {name}
     assert (await listed(app, quotes_url(org_id), key))[0]["status"] == "sent"
     assert await listed(app, invoices_url(org_id), key) == []
-    # Only quotes convert; a quote fully deposited has no balance left.
+    # Only quotes convert (an invoice is no quote: 404); a quote fully deposited has no
+    # balance left.
     invoice = await post(app, invoices_url(org_id), key, body(customer_id))
-    await post(app, quotes_url(org_id, invoice["id"], "convert"), key, {"type": "balance"}, 409)
+    await post(app, quotes_url(org_id, invoice["id"], "convert"), key, {"type": "balance"}, 404)
     await post(app, convert, key, {"type": "deposit", "percent": 100})
     assert (await post(app, convert, key, {"type": "balance"}, 409))["error"] == "conflict"
 

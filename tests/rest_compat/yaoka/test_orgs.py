@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import func, select
@@ -151,13 +152,27 @@ async def test_idempotency_key_still_in_flight_is_409(app: App) -> None:
     async with app.asgi.state.db.platform() as session:
         partner_id = (await session.scalars(select(ApiKey.partner_id))).first()
     scope = f"partner:{partner_id}:test"
-    claim = await store.claim(scope, "prov-3", fingerprint("POST", ORGS, OF))
-    assert claim.outcome == "new"
-    busy = await app.client.post(
-        ORGS, json=OF, headers=bearer(key, **{"Idempotency-Key": "prov-3"})
-    )
+    held, done = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with store.once(scope, "prov-3", fingerprint("POST", ORGS, OF)) as claim:
+            assert claim.outcome == "new"
+            held.set()
+            await done.wait()
+
+    holder = asyncio.create_task(hold())
+    await held.wait()
+    headers = bearer(key, **{"Idempotency-Key": "prov-3"})
+    busy = await app.client.post(ORGS, json=OF, headers=headers)
     assert busy.status_code == 409
     assert await count_orgs(app) == 0
+    # The holder ends without a response (as a failed or dead request): the key is free again.
+    done.set()
+    await holder
+    retried = await app.client.post(ORGS, json=OF, headers=headers)
+    assert retried.status_code == 201
+    assert "idempotent-replayed" not in retried.headers
+    assert await count_orgs(app) == 1
 
 
 async def test_idempotency_keys_are_scoped_per_credential(app: App) -> None:
