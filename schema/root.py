@@ -52,6 +52,7 @@ from schema.notifications.queries import NotificationsQuery
 from schema.oauth.operations import OAuthMutation, OAuthQuery
 from schema.parties.mutations import PartiesMutation
 from schema.parties.queries import PartiesQuery
+from schema.purchasing.operations import PurchasingMutation, PurchasingQuery
 from schema.sales.mutations import SalesMutation
 from schema.sales.queries import SalesQuery
 from schema.scalars import SCALAR_MAP
@@ -80,6 +81,7 @@ Query = merge_types(
         MailQuery,
         OAuthQuery,
         ConnectionsQuery,
+        PurchasingQuery,
     ),
 )
 Mutation = merge_types(
@@ -103,6 +105,7 @@ Mutation = merge_types(
         MailMutation,
         OAuthMutation,
         ConnectionsMutation,
+        PurchasingMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))

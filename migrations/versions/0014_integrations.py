@@ -1,6 +1,6 @@
 """Integrations: outbound webhook endpoints (sealed signing secrets) and their deliveries;
 the mail outbox; OAuth states and tokens (sealed); invoice-provider connections and their
-inbound webhooks.
+inbound webhooks; supplier invoices.
 
 Revision ID: 0014_integrations
 Revises: 0008_invoicing_rules
@@ -175,6 +175,7 @@ def upgrade() -> None:
 
     _oauth()
     _connections()
+    _supplier_invoices()
 
 
 def _timestamps_and_tenant(table: str) -> list[Any]:
@@ -297,7 +298,62 @@ def _connections() -> None:
     )
 
 
+def _supplier_invoices() -> None:
+    op.create_table(
+        "supplier_invoices",
+        sa.Column("supplier_id", sa.Uuid(), nullable=True),
+        sa.Column("file_id", sa.Uuid(), nullable=True),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("number", sa.String(length=100), nullable=True),
+        sa.Column("issue_date", sa.Date(), nullable=True),
+        sa.Column("due_date", sa.Date(), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("net_total", sa.BigInteger(), nullable=True),
+        sa.Column("tax_total", sa.BigInteger(), nullable=True),
+        sa.Column("total", sa.BigInteger(), nullable=True),
+        sa.Column("seller_name", sa.String(length=255), nullable=True),
+        sa.Column("seller_siren", sa.String(length=9), nullable=True),
+        sa.Column("seller_siret", sa.String(length=14), nullable=True),
+        sa.Column("seller_vat_id", sa.String(length=32), nullable=True),
+        sa.Column("taxes", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("lines", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["supplier_id"],
+            ["parties.id"],
+            name=op.f("fk_supplier_invoices_supplier_id_parties"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["file_id"],
+            ["files.id"],
+            name=op.f("fk_supplier_invoices_file_id_files"),
+            ondelete="SET NULL",
+        ),
+        *_timestamps_and_tenant("supplier_invoices"),
+    )
+    op.create_index(
+        "uq_supplier_invoices_supplier_number",
+        "supplier_invoices",
+        ["organization_id", "supplier_id", "number"],
+        unique=True,
+        postgresql_where=sa.text("number IS NOT NULL"),
+    )
+    op.create_index(
+        "ix_supplier_invoices_organization_id_created_at",
+        "supplier_invoices",
+        ["organization_id", "created_at"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_supplier_invoices_organization_id"),
+        "supplier_invoices",
+        ["organization_id"],
+        unique=False,
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("supplier_invoices")
     op.drop_table("provider_webhooks")
     op.drop_table("provider_connections")
     op.drop_table("oauth_tokens")
