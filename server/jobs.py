@@ -135,10 +135,10 @@ async def send_mail(mail_event_id: str) -> str | None:
 
 async def refresh_oauth_tokens(timestamp: int) -> int:
     """Refresh the OAuth tokens that expire soon (before any request needs them)."""
-    provider = _outside().pennylane
-    if provider is None:
+    # Nothing to refresh where no OAuth client is configured (nor integrations at all).
+    if _integrations is None or _integrations.pennylane is None:
         return 0
-    count = await refresh_due(_db(), provider, _outside().box)
+    count = await refresh_due(_db(), _integrations.pennylane, _integrations.box)
     if count:
         log.info("refreshed %d OAuth token(s)", count, extra={"slot": timestamp})
     return count
