@@ -46,7 +46,7 @@ from models.notifications import Notification, NotificationPreferences
 from models.oauth import OAuthState, OAuthToken
 from models.parties import Party, PartyKind, PartyStatus
 from models.persisted_documents import PersistedDocument
-from models.purchasing import SupplierInvoice
+from models.purchasing import ExpenseReport, ExpenseStatus, SupplierInvoice
 from models.sales import SalesOrder, SalesOrderLine, SalesOrderStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
 from models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -75,6 +75,8 @@ __all__ = [
     "DocumentStatus",
     "EInvoiceFormat",
     "Event",
+    "ExpenseReport",
+    "ExpenseStatus",
     "IdempotencyRecord",
     "Invitation",
     "Invoice",

@@ -1,4 +1,6 @@
-"""Supplier invoices: what suppliers bill the organization, read from their PDF.
+"""Supplier invoices and expense reports.
+
+Supplier invoices: what suppliers bill the organization, read from their PDF.
 
 A Factur-X/ZUGFeRD PDF gives its CII data (seller, identifiers, number, dates, totals per
 VAT rate, lines); a plain PDF is kept with what is known. The file itself lives in the file
@@ -7,11 +9,12 @@ storage (`file_id`). One supplier cannot send the same number twice.
 
 from __future__ import annotations
 
+import enum
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, text
+from sqlalchemy import BigInteger, Date, DateTime, Enum, ForeignKey, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,3 +58,41 @@ class SupplierInvoice(IdMixin, TimestampMixin, TenantMixin, Base):
     taxes: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     # [{"description", "quantity", "unit_price", "net", "vat_rate"}], minor units.
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+
+
+class ExpenseStatus(enum.StrEnum):
+    """draft → submitted → approved → reimbursed; submitted → rejected → (reopened) draft."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REIMBURSED = "reimbursed"
+
+
+class ExpenseReport(IdMixin, TimestampMixin, TenantMixin, Base):
+    """An employee's expenses; `lines` are [{"spent_on", "category", "description",
+    "amount" (gross, minor units), "vat_amount", "receipt_file_id"}]."""
+
+    __tablename__ = "expense_reports"
+    __table_args__ = (
+        Index("ix_expense_reports_organization_id_created_at", "organization_id", "created_at"),
+    )
+    __mapper_args__ = {"eager_defaults": True}
+
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("parties.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[ExpenseStatus] = mapped_column(
+        Enum(ExpenseStatus, name="expense_status", values_callable=lambda e: [m.value for m in e]),
+        default=ExpenseStatus.DRAFT,
+    )
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
+    vat_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reimbursed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rejection_reason: Mapped[str | None] = mapped_column(Text)

@@ -52,6 +52,7 @@ from schema.notifications.queries import NotificationsQuery
 from schema.oauth.operations import OAuthMutation, OAuthQuery
 from schema.parties.mutations import PartiesMutation
 from schema.parties.queries import PartiesQuery
+from schema.purchasing.expenses import ExpensesMutation, ExpensesQuery
 from schema.purchasing.operations import PurchasingMutation, PurchasingQuery
 from schema.sales.mutations import SalesMutation
 from schema.sales.queries import SalesQuery
@@ -82,6 +83,7 @@ Query = merge_types(
         OAuthQuery,
         ConnectionsQuery,
         PurchasingQuery,
+        ExpensesQuery,
     ),
 )
 Mutation = merge_types(
@@ -106,6 +108,7 @@ Mutation = merge_types(
         OAuthMutation,
         ConnectionsMutation,
         PurchasingMutation,
+        ExpensesMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))

@@ -1,6 +1,6 @@
 """Integrations: outbound webhook endpoints (sealed signing secrets) and their deliveries;
 the mail outbox; OAuth states and tokens (sealed); invoice-provider connections and their
-inbound webhooks; supplier invoices.
+inbound webhooks; supplier invoices and expense reports.
 
 Revision ID: 0014_integrations
 Revises: 0008_invoicing_rules
@@ -176,6 +176,7 @@ def upgrade() -> None:
     _oauth()
     _connections()
     _supplier_invoices()
+    _expense_reports()
 
 
 def _timestamps_and_tenant(table: str) -> list[Any]:
@@ -352,7 +353,55 @@ def _supplier_invoices() -> None:
     )
 
 
+def _expense_reports() -> None:
+    status = postgresql.ENUM(
+        "draft",
+        "submitted",
+        "approved",
+        "rejected",
+        "reimbursed",
+        name="expense_status",
+        create_type=False,
+    )
+    status.create(op.get_bind(), checkfirst=False)
+    op.create_table(
+        "expense_reports",
+        sa.Column("employee_id", sa.Uuid(), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("status", status, nullable=False),
+        sa.Column("lines", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("total", sa.BigInteger(), nullable=False),
+        sa.Column("vat_total", sa.BigInteger(), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reimbursed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("rejection_reason", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["employee_id"],
+            ["parties.id"],
+            name=op.f("fk_expense_reports_employee_id_parties"),
+            ondelete="SET NULL",
+        ),
+        *_timestamps_and_tenant("expense_reports"),
+    )
+    op.create_index(
+        "ix_expense_reports_organization_id_created_at",
+        "expense_reports",
+        ["organization_id", "created_at"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_expense_reports_organization_id"),
+        "expense_reports",
+        ["organization_id"],
+        unique=False,
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("expense_reports")
+    sa.Enum(name="expense_status").drop(op.get_bind(), checkfirst=False)
     op.drop_table("supplier_invoices")
     op.drop_table("provider_webhooks")
     op.drop_table("provider_connections")
