@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import strawberry
+from dataclasses import replace
+from typing import Annotated, Any, cast
 
+import strawberry
+from strawberry.file_uploads import Upload
+
+from resolvers.files.changes import file_changes
+from resolvers.files.files import upload_file
 from resolvers.mail import outbox as cases
+from schema.files.types import require_storage
 from schema.ids import parse_id
 from schema.mail.types import MailEvent
 
@@ -39,11 +46,27 @@ class MailMutation:
         "language, with its PDF or e-invoice attached. Sending marks it sent."
     )
     async def mail_invoice(
-        self, info: strawberry.Info, id: strawberry.ID, input: InvoiceMailInput | None = None
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        input: InvoiceMailInput | None = None,
+        attachments: Annotated[
+            list[Upload] | None,
+            strawberry.argument(
+                description="Files to attach, stored like `uploadFile` (same size and type "
+                "rules) in the same transaction."
+            ),
+        ] = None,
     ) -> MailEvent:
         ctx = info.context
         mail = input.to_mail() if input is not None else cases.InvoiceMail()
-        async with ctx.session() as session:
+        async with file_changes(require_storage(info)) as changes, ctx.session() as session:
+            uploaded = [
+                (await upload_file(session, ctx.actor, changes, part, ctx.upload_policy)).id
+                for part in cast(list[Any], attachments or [])
+            ]
+            if uploaded:
+                mail = replace(mail, attachment_file_ids=(*mail.attachment_file_ids, *uploaded))
             event = await cases.queue_invoice_mail(
                 session, ctx.actor, parse_id(id, "invoice"), mail
             )
