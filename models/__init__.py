@@ -14,6 +14,7 @@ from models.agreements import (
 from models.audit import AuditEntry
 from models.base import Base
 from models.catalog import CatalogCategory, CatalogItem, CatalogItemStatus
+from models.connections import ProviderConnection, ProviderWebhook
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
 from models.customers import Customer, CustomerStatus, EInvoiceFormat, PositionMode
 from models.events import Event
@@ -43,6 +44,7 @@ from models.invoicing import (
     Payment,
     RenderedDocument,
 )
+from models.mail import MailEvent, MailStatus
 from models.messenger import (
     Conversation,
     ConversationKind,
@@ -51,10 +53,13 @@ from models.messenger import (
     MessageAttachment,
 )
 from models.notifications import Notification, NotificationPreferences
+from models.oauth import OAuthState, OAuthToken
 from models.parties import Party, PartyKind, PartyStatus
 from models.persisted_documents import PersistedDocument
+from models.purchasing import ExpenseReport, ExpenseStatus, SupplierInvoice
 from models.sales import SalesOrder, SalesOrderLine, SalesOrderStatus
 from models.tenancy import UNSCOPED, TenancyError, TenantMixin
+from models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "UNSCOPED",
@@ -80,11 +85,14 @@ __all__ = [
     "Country",
     "Customer",
     "CustomerStatus",
+    "DeliveryStatus",
     "DeliveryType",
     "DocumentKind",
     "DocumentStatus",
     "EInvoiceFormat",
     "Event",
+    "ExpenseReport",
+    "ExpenseStatus",
     "IdempotencyRecord",
     "Invitation",
     "Invoice",
@@ -94,6 +102,8 @@ __all__ = [
     "JournalTransaction",
     "LineMode",
     "LoginThrottle",
+    "MailEvent",
+    "MailStatus",
     "Membership",
     "MembershipRole",
     "Message",
@@ -103,6 +113,8 @@ __all__ = [
     "Notification",
     "NotificationPreferences",
     "NumberCounter",
+    "OAuthState",
+    "OAuthToken",
     "Organization",
     "Partner",
     "Party",
@@ -112,6 +124,8 @@ __all__ = [
     "PaymentType",
     "PersistedDocument",
     "PositionMode",
+    "ProviderConnection",
+    "ProviderWebhook",
     "RefreshToken",
     "RenderedDocument",
     "Role",
@@ -121,9 +135,12 @@ __all__ = [
     "StockLevel",
     "StockMovement",
     "StoredFile",
+    "SupplierInvoice",
     "TenancyError",
     "TenantMixin",
     "TermsKind",
     "User",
     "Warehouse",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

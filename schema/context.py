@@ -20,6 +20,7 @@ from resolvers.files.storage import FileStorage
 from resolvers.identity.actor import Actor, Credentials
 from resolvers.identity.authentication import authenticate
 from resolvers.identity.secrets import AuthConfig
+from resolvers.integrations import Integrations
 from resolvers.unit_of_work import Database
 from schema.events import EventSource
 
@@ -37,6 +38,8 @@ class Context:
     # Where uploaded files live and what an upload may be (the server builds both).
     storage: FileStorage | None = None
     upload_policy: UploadPolicy = field(default_factory=UploadPolicy)
+    # Keys and policies for what talks to the outside world (the server builds it).
+    integrations: Integrations | None = None
     _actor: Actor | None = None
     _auth_error: DomainError | None = None
 
@@ -46,6 +49,11 @@ class Context:
         if self._auth_error is not None:
             raise self._auth_error
         return self._actor
+
+    def require_integrations(self) -> Integrations:
+        if self.integrations is None:
+            raise RuntimeError("this server was built without integrations")
+        return self.integrations
 
     @property
     def tenant(self) -> uuid.UUID | None:

@@ -31,6 +31,7 @@ from schema.agreements.queries import AgreementsQuery
 from schema.audit.queries import AuditQuery
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
+from schema.connections.operations import ConnectionsMutation, ConnectionsQuery
 from schema.cost import QueryCostLimiter
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
@@ -49,16 +50,23 @@ from schema.inventory.queries import InventoryQuery
 from schema.invoicing.mutations import InvoicingMutation
 from schema.invoicing.queries import InvoicingQuery
 from schema.loaders import OperationLoaders
+from schema.mail.mutations import MailMutation
+from schema.mail.queries import MailQuery
 from schema.messenger.mutations import MessengerMutation
 from schema.messenger.queries import MessengerQuery
 from schema.messenger.subscriptions import MessengerSubscription
 from schema.notifications.mutations import NotificationsMutation
 from schema.notifications.queries import NotificationsQuery
+from schema.oauth.operations import OAuthMutation, OAuthQuery
 from schema.parties.mutations import PartiesMutation
 from schema.parties.queries import PartiesQuery
+from schema.purchasing.expenses import ExpensesMutation, ExpensesQuery
+from schema.purchasing.operations import PurchasingMutation, PurchasingQuery
 from schema.sales.mutations import SalesMutation
 from schema.sales.queries import SalesQuery
 from schema.scalars import SCALAR_MAP
+from schema.webhooks.mutations import WebhooksMutation
+from schema.webhooks.queries import WebhooksQuery
 
 Query = merge_types(
     "Query",
@@ -79,6 +87,12 @@ Query = merge_types(
         SalesQuery,
         AccountingQuery,
         AuditQuery,
+        WebhooksQuery,
+        MailQuery,
+        OAuthQuery,
+        ConnectionsQuery,
+        PurchasingQuery,
+        ExpensesQuery,
     ),
 )
 Mutation = merge_types(
@@ -99,6 +113,12 @@ Mutation = merge_types(
         InventoryMutation,
         SalesMutation,
         AccountingMutation,
+        WebhooksMutation,
+        MailMutation,
+        OAuthMutation,
+        ConnectionsMutation,
+        PurchasingMutation,
+        ExpensesMutation,
     ),
 )
 Subscription = merge_types("Subscription", (MessengerSubscription,))

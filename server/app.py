@@ -19,7 +19,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resolvers.files.content_types import UploadPolicy
+from resolvers.files.storage import FileStorage
 from resolvers.identity.secrets import AuthConfig
+from resolvers.integrations import Integrations
+from resolvers.mail.transport import transport_for
+from resolvers.oauth.provider import OAuthProvider
 from resolvers.unit_of_work import Database
 from rest_compat.engine import RestCompat
 from rest_compat.registry import CONTRACTS
@@ -34,8 +38,10 @@ from server.idempotency import DatabaseIdempotencyStore
 from server.limits import BodyLimit
 from server.logging import RequestIdMiddleware
 from server.metrics import Metrics, MetricsMiddleware
+from server.oauth_callback import pennylane_callback
 from server.object_storage import close_storage, storage_for
 from server.persisted import PersistedDocuments
+from server.provider_webhooks import provider_webhook
 from server.pubsub import EventHub
 from server.settings import Settings
 from server.tracing import tracing_enabled, tracing_middleware
@@ -74,6 +80,37 @@ class HostBinding:
         await self.app(scope, receive, send)
 
 
+def integrations_for(settings: Settings, storage: FileStorage | None = None) -> Integrations:
+    """Keys, transports and policies for what talks to the outside world."""
+    return Integrations(
+        box=settings.secret_box(),
+        webhooks_allow_private=settings.webhooks_allow_private,
+        webhook_retry_base=timedelta(seconds=settings.webhooks_retry_base_seconds),
+        webhook_max_attempts=settings.webhooks_max_attempts,
+        mail=transport_for(settings.smtp_url, settings.data_dir / "outbox"),
+        mail_from=settings.mail_from,
+        mail_retry_base=timedelta(seconds=settings.mail_retry_base_seconds),
+        mail_max_attempts=settings.mail_max_attempts,
+        storage=storage or storage_for(settings.files_url, settings.data_dir),
+        pennylane=pennylane_provider(settings),
+    )
+
+
+def pennylane_provider(settings: Settings) -> OAuthProvider | None:
+    if not (settings.pennylane_client_id and settings.pennylane_redirect_url):
+        return None
+    base = settings.pennylane_oauth_base_url.rstrip("/")
+    return OAuthProvider(
+        name="pennylane",
+        client_id=settings.pennylane_client_id,
+        client_secret=settings.pennylane_client_secret or "",
+        redirect_url=settings.pennylane_redirect_url,
+        authorize_url=f"{base}/oauth/authorize",
+        token_url=f"{base}/oauth/token",
+        scopes=tuple(settings.pennylane_scopes),
+    )
+
+
 GRAPHIQL_DIRECTORY = Path(__file__).parent / "static" / "graphiql"
 
 
@@ -92,6 +129,7 @@ def create_app(
         tracing=tracing_enabled(),
     )
     storage = storage_for(settings.files_url, settings.data_dir)
+    integrations = integrations_for(settings, storage)
     upload_policy = UploadPolicy.of(settings.max_upload_bytes, settings.upload_content_types)
     # One LISTEN connection per process feeds every subscription (started by the lifespan).
     events = EventHub(db, libpq_url(database_url))
@@ -107,6 +145,7 @@ def create_app(
         storage=storage,
         upload_policy=upload_policy,
         events=events,
+        integrations=integrations,
         credential_recheck_seconds=settings.credential_recheck_seconds,
         documents=PersistedDocuments(db, trusted_only=settings.trusted_documents_only),
         metrics=metrics,
@@ -117,7 +156,12 @@ def create_app(
         schema,
         CONTRACTS,
         context_factory=lambda request: Context(
-            db=db, auth=auth, request=request, storage=storage, upload_policy=upload_policy
+            db=db,
+            auth=auth,
+            request=request,
+            storage=storage,
+            upload_policy=upload_policy,
+            integrations=integrations,
         ),
         idempotency=idempotency,
         max_body_bytes=settings.max_body_bytes,
@@ -147,7 +191,7 @@ def create_app(
                 from server.jobs import configure_jobs, create_job_app
                 from server.jobs import run_worker as run_jobs
 
-                configure_jobs(db)
+                configure_jobs(db, integrations)
                 job_app = create_job_app(database_url)
                 async with job_app.open_async():
                     worker = asyncio.create_task(run_jobs(job_app, install_signal_handlers=False))
@@ -173,6 +217,12 @@ def create_app(
             "/files/{id}/download",
             download_endpoint(db, auth, storage, settings.session_cookie_name),
             methods=["GET"],
+        ),
+        Route("/oauth/pennylane/callback", pennylane_callback(db, integrations)),
+        Route(
+            "/integrations/connections/{id}/webhook",
+            provider_webhook(db, integrations),
+            methods=["POST"],
         ),
         *rest.mounts(),
     ]
@@ -204,5 +254,6 @@ def create_app(
     app.state.idempotency = idempotency
     app.state.events = events
     app.state.storage = storage
+    app.state.integrations = integrations
     app.state.metrics = metrics
     return app

@@ -150,6 +150,7 @@ def _bootstrap(settings: Settings, args: argparse.Namespace) -> int:
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from resolvers.unit_of_work import Database
     from server import migrate
+    from server.app import integrations_for
     from server.database import create_engine
     from server.jobs import configure_jobs, create_job_app, run_worker
     from server.logging import configure_logging
@@ -160,7 +161,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run(url: str) -> None:
         db = Database(create_engine(url, settings))
-        configure_jobs(db)
+        configure_jobs(db, integrations_for(settings))
         app = create_job_app(url)
         try:
             async with app.open_async():
@@ -172,6 +173,28 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         if not args.no_migrate:
             _report_applied(migrate.upgrade(url))
         asyncio.run(run(url))
+    return 0
+
+
+def _rotate_secrets(settings: Settings, _: argparse.Namespace) -> int:
+    from resolvers.secrets import rotate_all
+    from resolvers.unit_of_work import Database
+    from server import migrate
+    from server.database import create_engine
+    from server.runtime import database_url
+
+    async def run(url: str) -> int:
+        db = Database(create_engine(url, settings))
+        try:
+            async with db.platform() as session:
+                return await rotate_all(session, settings.secret_box())
+        finally:
+            await db.dispose()
+
+    with database_url(settings) as url:
+        migrate.upgrade(url)
+        count = asyncio.run(run(url))
+    print(f"re-encrypted {count} secret(s) with the newest key")
     return 0
 
 
@@ -242,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run a background job worker")
     worker.add_argument("--no-migrate", action="store_true", help=NO_MIGRATE)
     worker.set_defaults(handler=_worker)
+    commands.add_parser(
+        "rotate-secrets", help="re-encrypt every stored secret with the newest encryption key"
+    ).set_defaults(handler=_rotate_secrets)
     documents = commands.add_parser(
         "documents", help="register trusted GraphQL documents from a persisted-query manifest"
     )

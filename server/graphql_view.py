@@ -37,6 +37,7 @@ from resolvers.files.content_types import UploadPolicy
 from resolvers.files.storage import FileStorage
 from resolvers.identity.authentication import authenticate, credential_expiry
 from resolvers.identity.secrets import AuthConfig
+from resolvers.integrations import Integrations
 from resolvers.unit_of_work import Database
 from schema.context import Context
 from schema.credentials import from_connection_params, from_headers
@@ -117,6 +118,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         storage: FileStorage | None = None,
         upload_policy: UploadPolicy | None = None,
         events: EventSource | None = None,
+        integrations: Integrations | None = None,
         documents: PersistedDocuments | None = None,
         metrics: Metrics | None = None,
         allowed_origins: Sequence[str] = (),
@@ -138,6 +140,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         self.events = events
         self.storage = storage
         self.upload_policy = upload_policy or UploadPolicy()
+        self.integrations = integrations
         self.credential_recheck_seconds = credential_recheck_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -270,6 +273,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
             storage=self.storage,
             upload_policy=self.upload_policy,
             events=self.events,
+            integrations=self.integrations,
         )
         if isinstance(request, Request):
             opened = _http_requests.get()

@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import uuid
 from datetime import timedelta
 from typing import Final
 
+import httpx
 import procrastinate
 from procrastinate.schema import SchemaManager
 
 from resolvers.agreements.renewals import run_renewals
 from resolvers.events import purge_events
 from resolvers.idempotency import purge_expired
+from resolvers.integrations import Integrations
 from resolvers.invoicing.recurrence import generate_due
+from resolvers.mail.outbox import SEND_MAIL_TASK
+from resolvers.mail.sending import send_mail_event
+from resolvers.oauth.flow import refresh_due
 from resolvers.unit_of_work import Database
+from resolvers.webhooks.delivery import deliver_endpoint
+from resolvers.webhooks.outbox import DELIVER_TASK
 from server.database import libpq_url
 
 __all__ = [
@@ -31,16 +39,21 @@ __all__ = [
     "PURGE_EVENTS_TASK",
     "PURGE_IDEMPOTENCY_CRON",
     "PURGE_IDEMPOTENCY_TASK",
+    "REFRESH_OAUTH_CRON",
+    "REFRESH_OAUTH_TASK",
     "RENEW_AGREEMENTS_CRON",
     "RENEW_AGREEMENTS_TASK",
     "configure_jobs",
     "create_job_app",
+    "deliver_webhooks",
     "generate_recurring_invoices",
     "procrastinate_schema_sql",
     "purge_idempotency_keys",
     "purge_old_events",
+    "refresh_oauth_tokens",
     "renew_agreements",
     "run_worker",
+    "send_mail",
 ]
 
 log = logging.getLogger(__name__)
@@ -49,6 +62,8 @@ PURGE_IDEMPOTENCY_TASK: Final = "purge_idempotency_keys"
 PURGE_IDEMPOTENCY_CRON: Final = "0 * * * *"  # hourly, on the hour
 PURGE_EVENTS_TASK: Final = "purge_old_events"
 PURGE_EVENTS_CRON: Final = "17 * * * *"  # hourly, away from the idempotency purge
+REFRESH_OAUTH_TASK: Final = "refresh_oauth_tokens"
+REFRESH_OAUTH_CRON: Final = "*/5 * * * *"  # tokens are refreshed 10 minutes before expiry
 GENERATE_RECURRING_TASK: Final = "generate_recurring_invoices"
 # Every 5 minutes: a child is issued within minutes of its day starting (UTC), and a worker
 # that was down catches up on its next run.
@@ -67,12 +82,21 @@ SHUTDOWN_GRACEFUL_TIMEOUT: Final = 30.0
 # Tasks run outside any request, so they get their database from the process that runs the
 # worker (the web server's lifespan or the CLI) rather than building engines of their own.
 _database: Database | None = None
+_integrations: Integrations | None = None
 
 
-def configure_jobs(db: Database | None) -> None:
-    """Give tasks the process's `Database` (None forgets it, e.g. when a test ends)."""
-    global _database
+def configure_jobs(db: Database | None, integrations: Integrations | None = None) -> None:
+    """Give tasks the process's `Database` and integrations (None forgets them, e.g. when a
+    test ends)."""
+    global _database, _integrations
     _database = db
+    _integrations = integrations
+
+
+def _outside() -> Integrations:
+    if _integrations is None:
+        raise RuntimeError("jobs are not configured with integrations (configure_jobs)")
+    return _integrations
 
 
 def _db() -> Database:
@@ -119,6 +143,29 @@ async def renew_agreements(timestamp: int) -> dict[str, int]:
     return counts
 
 
+async def deliver_webhooks(endpoint_id: str) -> int:
+    """Send an endpoint's due webhook deliveries in order (retries reschedule this task)."""
+    async with httpx.AsyncClient(follow_redirects=False) as client:
+        return await deliver_endpoint(_db(), _outside(), client, uuid.UUID(endpoint_id))
+
+
+async def send_mail(mail_event_id: str) -> str | None:
+    """Render and send one queued mail (failures reschedule this task with backoff)."""
+    status = await send_mail_event(_db(), _outside(), uuid.UUID(mail_event_id))
+    return None if status is None else status.value
+
+
+async def refresh_oauth_tokens(timestamp: int) -> int:
+    """Refresh the OAuth tokens that expire soon (before any request needs them)."""
+    # Nothing to refresh where no OAuth client is configured (nor integrations at all).
+    if _integrations is None or _integrations.pennylane is None:
+        return 0
+    count = await refresh_due(_db(), _integrations.pennylane, _integrations.box)
+    if count:
+        log.info("refreshed %d OAuth token(s)", count, extra={"slot": timestamp})
+    return count
+
+
 def create_job_app(database_url: str) -> procrastinate.App:
     """A new app (its own connector and task registry) on the database of `database_url`.
 
@@ -135,6 +182,10 @@ def create_job_app(database_url: str) -> procrastinate.App:
     app.periodic(cron=GENERATE_RECURRING_CRON)(recurring)
     renewals = app.task(name=RENEW_AGREEMENTS_TASK)(renew_agreements)
     app.periodic(cron=RENEW_AGREEMENTS_CRON)(renewals)
+    app.task(name=DELIVER_TASK)(deliver_webhooks)
+    app.task(name=SEND_MAIL_TASK)(send_mail)
+    refresh = app.task(name=REFRESH_OAUTH_TASK)(refresh_oauth_tokens)
+    app.periodic(cron=REFRESH_OAUTH_CRON)(refresh)
     return app
 
 

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from resolvers.files.content_types import DEFAULT_CONTENT_TYPES, DEFAULT_MAX_UPLOAD_BYTES
+from resolvers.secrets import SecretBox
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -74,6 +75,35 @@ class Settings(BaseSettings):
     # Uploads: the size limit in bytes and the accepted content types (a JSON list).
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     upload_content_types: list[str] = Field(default_factory=lambda: list(DEFAULT_CONTENT_TYPES))
+    # Secrets at rest (a JSON list, newest first: it encrypts, all decrypt); empty derives one
+    # key from the secret key. Rotate with `comptoir rotate-secrets` after adding a key.
+    encryption_keys: list[str] = Field(default_factory=list)
+    # Outbound webhooks: endpoints on private/loopback addresses are refused unless true.
+    webhooks_allow_private: bool = False
+    # Seconds before the first webhook retry; doubles on each further attempt.
+    webhooks_retry_base_seconds: float = 30.0
+    webhooks_max_attempts: int = 8
+    # Mail: smtp://user:password@host:port (STARTTLS when offered) or smtps://; unset, mails
+    # are written as .eml files into <data dir>/outbox.
+    smtp_url: str | None = None
+    mail_from: str = "Comptoir <noreply@localhost>"
+    mail_retry_base_seconds: float = 60.0
+    mail_max_attempts: int = 5
+    # Pennylane OAuth (authorization code + PKCE); unset client id: not offered.
+    pennylane_client_id: str | None = None
+    pennylane_client_secret: str | None = None
+    pennylane_redirect_url: str | None = None
+    # The provider's base URL: /oauth/authorize and /oauth/token below it (tests point it at
+    # a local server).
+    pennylane_oauth_base_url: str = "https://app.pennylane.com"
+    pennylane_scopes: list[str] = Field(
+        default_factory=lambda: ["customer_invoices:all", "supplier_invoices:all"]
+    )
+
+    def secret_box(self) -> SecretBox:
+        """The key ring that seals secrets at rest."""
+        return SecretBox(self.encryption_keys or [self.resolved_secret_key()])
+
     # Where file bytes live: file:///path (default: <data dir>/files) or s3://bucket/prefix.
     files_url: str | None = None
 

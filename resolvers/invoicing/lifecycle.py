@@ -23,6 +23,7 @@ from resolvers.invoicing.drafts import copy_lines, ensure_draft
 from resolvers.invoicing.lookup import ANY_KIND, Kinds, document_for_update
 from resolvers.invoicing.money import TaxAmount
 from resolvers.invoicing.numbering import assign_number, flush_numbered, series_for
+from resolvers.webhooks.outbox import invoice_event
 
 FINALIZED = (DocumentStatus.ISSUED, DocumentStatus.SENT)
 
@@ -81,6 +82,8 @@ async def issue(session: AsyncSession, document: Invoice, *, sent: bool = False)
     else:
         await flush_numbered(session)
     await post_document(session, document)
+    if sent:
+        await invoice_event(session, "invoice.sent", document)
 
 
 async def send(
@@ -95,6 +98,7 @@ async def send(
         document.status = DocumentStatus.SENT
         document.sent_at = datetime.now(UTC)
         await session.flush()
+        await invoice_event(session, "invoice.sent", document)
     elif document.status is not DocumentStatus.SENT:
         raise Conflict(f"a {document.status.value} document cannot be sent")
     await record(session, actor, f"{document.kind.value}.sent", document.kind.value, document.id)

@@ -19,6 +19,7 @@ from resolvers.invoicing.lifecycle import FINALIZED, today
 from resolvers.invoicing.lookup import ANY_KIND, Kinds, document_for_update
 from resolvers.invoicing.money import MAX_AMOUNT, minor_units
 from resolvers.validation import FieldErrors
+from resolvers.webhooks.outbox import invoice_event
 
 
 async def record_payment(
@@ -108,6 +109,7 @@ async def _pay(
     if invoice.amount_paid >= invoice.total:
         invoice.status = DocumentStatus.PAID
         invoice.paid_at = payment.paid_on
+        await invoice_event(session, "invoice.paid", invoice)
     await session.flush()
     await post_payment(session, invoice, payment)
     return payment

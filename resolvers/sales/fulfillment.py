@@ -38,7 +38,6 @@ from models import (
 from resolvers.accounting.postings import post_cost_of_goods
 from resolvers.audit.trail import record
 from resolvers.errors import BadUserInput, Conflict
-from resolvers.events import publish
 from resolvers.identity.actor import Actor
 from resolvers.inventory.stock import Mover, StockKey, lock_levels, move, quantity
 from resolvers.invoicing import drafts
@@ -49,6 +48,7 @@ from resolvers.sales.access import ORDERS, WRITE, require
 from resolvers.sales.inputs import Shipment
 from resolvers.sales.orders import order_for_update, order_lines
 from resolvers.validation import FieldErrors
+from resolvers.webhooks.outbox import publish_and_emit
 
 S = SalesOrderStatus
 FULFILLED_EVENT: Final = "sales_order.fulfilled"
@@ -257,7 +257,7 @@ async def _ship(
     await session.flush()
     payload = _event_payload(order, lines, shipping)
     kind = FULFILLED_EVENT if complete else PARTIAL_SHIP_EVENT
-    await publish(session, order_topic(order.id), kind, payload)
+    await publish_and_emit(session, order_topic(order.id), kind, payload)
     action = SHIPPED_ACTION if complete and final is S.SHIPPED else kind
     await record(
         session,

@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection
 from rest_compat.engine import Contract, RestRequest
 from rest_compat.vorgio.client_routes import ROUTES as CLIENT_ROUTES
 from rest_compat.vorgio.invoice_routes import ROUTES as INVOICE_ROUTES
+from rest_compat.vorgio.mail_routes import ROUTES as MAIL_ROUTES
 from rest_compat.vorgio.problems import MEDIA_TYPE, STATUSES, Problem, field_name, problem
 from schema.credentials import Credentials, bearer_token
 
@@ -27,7 +28,7 @@ contract = Contract(
     name="vorgio",
     title="vorgio accounting API",
     version="1.0.0",
-    routes=CLIENT_ROUTES + INVOICE_ROUTES,
+    routes=CLIENT_ROUTES + INVOICE_ROUTES + MAIL_ROUTES,
     documents_dir=Path(__file__).with_name("graphql"),
     credentials=credentials,
     statuses=STATUSES,

@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection
 from rest_compat.engine import Contract, RestRequest
 from rest_compat.engine.statuses import DEFAULT_STATUSES, snake_error_body, snake_error_model
 from rest_compat.yaoka.customer_routes import ROUTES as CUSTOMER_ROUTES
+from rest_compat.yaoka.integration_routes import ROUTES as INTEGRATION_ROUTES
 from rest_compat.yaoka.invoice_routes import ROUTES as INVOICE_ROUTES
 from rest_compat.yaoka.org_routes import ROUTES as ORG_ROUTES
 from schema.credentials import Credentials, bearer_token
@@ -26,7 +27,7 @@ contract = Contract(
     name="yaoka",
     title="YAOKA Partners API",
     version="1.0.0",
-    routes=ORG_ROUTES + CUSTOMER_ROUTES + INVOICE_ROUTES,
+    routes=ORG_ROUTES + CUSTOMER_ROUTES + INVOICE_ROUTES + INTEGRATION_ROUTES,
     documents_dir=Path(__file__).with_name("graphql"),
     credentials=credentials,
     statuses=DEFAULT_STATUSES,

@@ -1,0 +1,1 @@
+"""Connections to outside invoice providers: registry, use cases, inbound webhooks."""

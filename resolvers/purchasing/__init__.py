@@ -1,0 +1,1 @@
+"""Purchasing: supplier invoices read from their PDFs."""

@@ -1,0 +1,1 @@
+"""Invoice-provider connections in GraphQL (accounting permission); secrets are write-only."""

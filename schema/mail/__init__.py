@@ -1,0 +1,1 @@
+"""The mail outbox in GraphQL: mailing an invoice, reading mail events."""

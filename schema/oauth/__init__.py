@@ -1,0 +1,1 @@
+"""Connecting outside services over OAuth (Pennylane)."""

@@ -1,0 +1,1 @@
+"""Supplier invoices in GraphQL (accounting permission)."""

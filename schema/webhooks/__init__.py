@@ -1,0 +1,1 @@
+"""Outbound webhooks in GraphQL: endpoints, the delivery log, replays."""
