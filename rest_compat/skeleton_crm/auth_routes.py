@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from rest_compat.engine import Inputs, RestRequest, Route, path_variables
 from rest_compat.engine.models import ContractModel
@@ -20,6 +20,14 @@ class LoginBody(ContractModel):
 
 class RegisterBody(LoginBody):
     name: Text | None = None
+    # An extension to the contract: join the organization that invited this e-mail (the token
+    # from GraphQL `inviteMember`) instead of creating one.
+    invitation_token: Text | None = Field(
+        default=None,
+        description="Extension: an invitation token (GraphQL inviteMember) to join that "
+        "organization instead of creating a new one; 401 if unknown, expired or used, 403 "
+        "if it invites another e-mail",
+    )
 
 
 class RefreshBody(ContractModel):
@@ -77,7 +85,15 @@ def _tokens(payload: dict[str, Any]) -> dict[str, Any]:
 
 def _register_variables(inputs: Inputs[RegisterBody, None]) -> dict[str, Any]:
     body = inputs.body
-    return {"input": {"email": body.email, "password": body.password, "name": body.name or ""}}
+    joining = {"invitationToken": body.invitation_token} if body.invitation_token else {}
+    return {
+        "input": {
+            "email": body.email,
+            "password": body.password,
+            "name": body.name or "",
+            **joining,
+        }
+    }
 
 
 def _login_variables(inputs: Inputs[LoginBody, None]) -> dict[str, Any]:
@@ -110,13 +126,14 @@ ROUTES = (
         present=lambda data, _: _tokens(data["register"]),
         status=201,
         authenticated=False,
-        summary="Register a user (and their organization)",
+        summary="Register a user (and their organization, or join the one whose "
+        "invitation_token is given)",
         request_example={
             "email": "user@example.com",
             "password": "SecurePass123!",
             "name": "John Doe",
         },
-        error_statuses=(400, 409),
+        error_statuses=(400, 401, 403, 409),
     ),
     Route(
         "POST",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import App
+from tests.schema import execute
+from tests.schema.test_teams_graphql import invite
 
 BASE = "/rest/skeleton-crm/api/v1/auth"
 JOHN = {"email": "user@example.com", "password": "SecurePass123!", "name": "John Doe"}
@@ -159,3 +161,43 @@ async def test_login_and_register_refuse_what_is_not_a_string(app: App) -> None:
             response = await app.client.post(url, json=body)
             assert response.status_code == 400, (url, body, response.text)
             assert response.json()["details"] == {field: "must be a string"}
+
+
+async def test_register_with_an_invitation_joins_that_organization(app: App) -> None:
+    """The contract's register, extended with `invitation_token` (from GraphQL inviteMember):
+    the new user joins the inviting organization instead of creating one."""
+    owner = await register(app)
+    invited = await invite(app, owner["access_token"], "bob@acme.local")
+    other = await app.client.post(
+        f"{BASE}/register",
+        json={
+            "email": "eve@acme.local",
+            "password": "SecurePass123!",
+            "name": "Eve",
+            "invitation_token": invited["token"],
+        },
+    )
+    assert other.status_code == 403, other.text  # the token invites another address
+    joined = await app.client.post(
+        f"{BASE}/register",
+        json={
+            "email": "bob@acme.local",
+            "password": "SecurePass123!",
+            "name": "Bob",
+            "invitation_token": invited["token"],
+        },
+    )
+    assert joined.status_code == 201, joined.text
+    query = "{ me { organization { id } } }"
+    owner_org = await execute(app, query, token=owner["access_token"])
+    bob_org = await execute(app, query, token=joined.json()["access_token"])
+    assert bob_org == owner_org
+    reused = await app.client.post(
+        f"{BASE}/register",
+        json={
+            "email": "bob2@acme.local",
+            "password": "SecurePass123!",
+            "invitation_token": invited["token"],
+        },
+    )
+    assert reused.status_code in (401, 403), reused.text
