@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from rest_compat.engine import Inputs, Route, id_from_path
+from rest_compat.engine import Inputs, Route, path_variables
 from rest_compat.engine.models import CamelContractModel
 from rest_compat.engine.values import Boolean, NonBlankText
 
@@ -111,7 +111,7 @@ ROUTES = (
         "DELETE",
         "/invoice-connections/{id}",
         "InvoiceConnectionsDelete",
-        variables=id_from_path,
+        to_variables=path_variables,
         status=204,
         summary="Disconnect (soft delete); processing stops at once (accounting:write)",
         error_statuses=(401, 403, 404),

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 from pydantic.alias_generators import to_camel
 
-from rest_compat.engine import Inputs, RestRequest, Route, id_from_path
+from rest_compat.engine import Inputs, RestRequest, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import (
     Boolean,
@@ -395,7 +395,7 @@ ROUTES = (
         "GET",
         ITEM,
         "SkeletonGetContract",
-        variables=id_from_path,
+        to_variables=path_variables,
         response=Data[Contract],
         present=_one("agreement"),
         summary="Get a contract (contracts:read)",

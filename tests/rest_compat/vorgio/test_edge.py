@@ -127,7 +127,10 @@ async def test_served_openapi_covers_the_owners_spec(app: App) -> None:
                     assert set(reply["content"]) == {PROBLEM}, (method, path, status)
             body = operation.get("requestBody")
             if body is not None:
-                assert body["content"]["application/json"]["schema"]["$ref"], (method, path)
+                content = body["content"]
+                multipart = "multipart/form-data"
+                media = multipart if multipart in content else "application/json"
+                assert content[media]["schema"]["$ref"], (method, path)
 
 
 def test_a_generated_client_is_typed_for_every_operation(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ async def test_send_queues_then_the_mail_arrives(
 
 async def test_send_refusals(app: App, smtp: SmtpSink) -> None:
     team = await new_team(app, "refuse@vorgio.example")
-    draft = await create(app, team)
+    draft = await create(app, team, is_draft=True)
     url = f"{INVOICES}/{draft['id']}/send"
     form = {"subject": (None, "S"), "body": (None, "B")}
     drafted = await app.client.post(url, files=form, headers=bearer(team.token))
