@@ -5,9 +5,10 @@ A personal access token needs the `checkouts:write` ability, which covers the cl
 invoices it touches; roles still need `customers:write` and `invoices:write`. The invoice keeps
 the checkout's `metadata`, so every webhook it causes (`invoice.sent`, `invoice.paid`) echoes it.
 
-Checkout intents store a checkout for the buyer's browser to confirm: the shop gets an id and a
-`client_secret` shown once (kept as its SHA-256 digest). Confirming needs only that secret, runs
-the same checkout on behalf of the intent's creator, and works once (CONFLICT afterwards).
+Checkout intents store a checkout for the buyer's browser to confirm (it is tried at once in a
+savepoint that is rolled back, so what it would refuse is refused now): the shop gets an id and
+a `client_secret` shown once (kept as its SHA-256 digest). Confirming needs only that secret,
+runs the same checkout on behalf of the intent's creator, and works once (CONFLICT afterwards).
 """
 
 from __future__ import annotations
@@ -125,6 +126,12 @@ async def create_intent(
     session: AsyncSession, actor: Actor | None, data: Checkout, return_url: str | None
 ) -> NewIntent:
     caller = _checkout_actor(actor)
+    # Refused now rather than in the buyer's browser: the checkout is tried, then undone.
+    trial = await session.begin_nested()
+    try:
+        await checkout(session, caller, data)
+    finally:
+        await trial.rollback()
     raw = f"cs_{secrets.token_urlsafe(32)}"
     intent = CheckoutIntent(
         payload={

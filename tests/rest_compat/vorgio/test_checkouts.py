@@ -200,6 +200,9 @@ async def test_intent_refuses_wrong_secrets_and_unknown_ids(app: App) -> None:
         INTENTS, json={**ORDER, "return_url": "javascript:alert(1)"}, headers=bearer(shop.token)
     )
     assert "return_url" in field_errors(bad_url)
+    refused = await app.client.post(INTENTS, json=order(email=None), headers=bearer(shop.token))
+    assert "client.email" in field_errors(refused)  # tried at once, not at confirmation
+    assert await count(app, Customer) == 0
     assert await count(app, Invoice) == 0
 
 
