@@ -4,13 +4,18 @@ mail, one transaction, idempotent) and checkout intents (one-shot client secret,
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
+from standardwebhooks.webhooks import Webhook
 
 from models import CheckoutIntent, Customer, Invoice
+from server.settings import Settings
 from tests.conftest import App
+from tests.outside import Receiver, SmtpSink, smtp_server, webhook_receiver
 from tests.rest_compat.vorgio.test_clients import (
     API,
     bearer,
@@ -20,7 +25,8 @@ from tests.rest_compat.vorgio.test_clients import (
 )
 from tests.rest_compat.vorgio.test_send import GERMAN_SELLER
 from tests.schema import execute, register
-from tests.schema.test_mail_graphql import SELLER
+from tests.schema.test_mail_graphql import SELLER, drain
+from tests.schema.test_webhooks_graphql import PAY, endpoint
 
 CHECKOUTS = f"{API}/checkouts"
 INTENTS = f"{API}/checkout-intents"
@@ -54,6 +60,30 @@ ORDER: dict[str, Any] = {
     "send": {"subject": "Ihre Rechnung", "body": "Danke für Ihre Bestellung."},
     "metadata": {"order_id": "1001", "shop": "woo"},
 }
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    with smtp_server() as sink:
+        yield sink
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with webhook_receiver() as running:
+        yield running
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpSink) -> Settings:
+    return settings.model_copy(
+        update={
+            "smtp_url": smtp.url,
+            "mail_from": "Rechnungen <billing@comptoir.test>",
+            "webhooks_allow_private": True,
+            "webhooks_retry_base_seconds": 0.0,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -222,3 +252,34 @@ async def test_tenants_keep_their_own_clients(app: App) -> None:
     foreign = mine.json()["data"]["invoice"]["id"]
     fetched = await app.client.get(f"{API}/invoices/{foreign}", headers=bearer(other.token))
     assert fetched.status_code in (403, 404)
+
+
+async def test_a_confirmed_intent_mails_the_client_and_webhooks_echo_its_metadata(
+    app: App, database_url: str, smtp: SmtpSink, receiver: Receiver
+) -> None:
+    shop = await new_shop(app, "owner@e2e.example")
+    hook = await endpoint(app, shop.jwt, receiver.url, ["invoice.sent", "invoice.paid"])
+    created = await app.client.post(
+        INTENTS, json=order(e_invoice_format="zugferd"), headers=bearer(shop.token)
+    )
+    assert created.status_code == 201, created.text
+    intent = created.json()
+    confirmed = await app.client.post(
+        f"{INTENTS}/{intent['id']}/confirm", json={"client_secret": intent["client_secret"]}
+    )
+    assert confirmed.status_code == 201, confirmed.text
+    invoice_id = confirmed.json()["data"]["invoice"]["id"]
+    await drain(app, database_url)
+
+    [message] = smtp.messages
+    assert message["To"] == "erika@kunde.example"
+    assert message["Subject"] == "Ihre Rechnung"
+    assert message["Content-Language"] == "de"
+    assert [part.get_content_type() for part in message.iter_attachments()] == ["application/pdf"]
+    await execute(app, PAY, {"id": invoice_id}, token=shop.jwt)
+    await drain(app, database_url)
+    verifier = Webhook(hook["secret"])
+    bodies = [verifier.verify(r.body, r.headers) for r in receiver.requests]
+    assert [body["type"] for body in bodies] == ["invoice.sent", "invoice.paid"]
+    assert all(body["metadata"] == ORDER["metadata"] for body in bodies)
+    assert bodies[0]["data"]["invoice"]["id"] == invoice_id
