@@ -14,6 +14,7 @@ from models.agreements import (
 from models.audit import AuditEntry
 from models.base import Base
 from models.catalog import CatalogCategory, CatalogItem, CatalogItemStatus
+from models.checkouts import CheckoutIntent
 from models.connections import ProviderConnection, ProviderWebhook
 from models.credentials import ApiKey, ApiKeyKind, BrowserSession, RefreshToken
 from models.customers import Customer, CustomerStatus, EInvoiceFormat, PositionMode
@@ -79,6 +80,7 @@ __all__ = [
     "CatalogCategory",
     "CatalogItem",
     "CatalogItemStatus",
+    "CheckoutIntent",
     "Conversation",
     "ConversationKind",
     "ConversationMember",

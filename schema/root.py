@@ -31,6 +31,7 @@ from schema.agreements.queries import AgreementsQuery
 from schema.audit.queries import AuditQuery
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
+from schema.checkouts.mutations import CheckoutsMutation
 from schema.connections.operations import ConnectionsMutation, ConnectionsQuery
 from schema.cost import QueryCostLimiter
 from schema.customers.mutations import CustomerMutation
@@ -114,6 +115,7 @@ Mutation = merge_types(
         SalesMutation,
         AccountingMutation,
         WebhooksMutation,
+        CheckoutsMutation,
         MailMutation,
         OAuthMutation,
         ConnectionsMutation,

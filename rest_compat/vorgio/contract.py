@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.requests import HTTPConnection
 
 from rest_compat.engine import Contract, RestRequest
+from rest_compat.vorgio.checkout_routes import ROUTES as CHECKOUT_ROUTES
 from rest_compat.vorgio.client_routes import ROUTES as CLIENT_ROUTES
 from rest_compat.vorgio.invoice_routes import ROUTES as INVOICE_ROUTES
 from rest_compat.vorgio.mail_routes import ROUTES as MAIL_ROUTES
@@ -28,7 +29,7 @@ contract = Contract(
     name="vorgio",
     title="vorgio accounting API",
     version="1.0.0",
-    routes=CLIENT_ROUTES + INVOICE_ROUTES + MAIL_ROUTES,
+    routes=CLIENT_ROUTES + INVOICE_ROUTES + MAIL_ROUTES + CHECKOUT_ROUTES,
     documents_dir=Path(__file__).with_name("graphql"),
     credentials=credentials,
     statuses=STATUSES,

@@ -1,0 +1,1 @@
+"""Checkouts: one call finds or creates the customer, issues an invoice and queues its mail."""
