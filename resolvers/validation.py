@@ -22,6 +22,9 @@ def graphql_name(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+MAX_SEARCH = 200
+
+
 class FieldErrors:
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
@@ -83,3 +86,15 @@ class FieldErrors:
         if len(value) > 256:
             self.add(field, "must be at most 256 characters")
         return value
+
+
+def search_pattern(search: str | None) -> str | None:
+    """An ILIKE pattern (escape `\\`) matching the search text anywhere, None for no search;
+    too long a text or a NUL character (PostgreSQL refuses it) is a bad input."""
+    errors = FieldErrors()
+    text = errors.text("search", search, MAX_SEARCH)
+    errors.raise_if_any()
+    if not text:
+        return None
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -16,9 +16,8 @@ from resolvers.errors import Conflict, NotFound
 from resolvers.identity.actor import Actor
 from resolvers.pagination import Page, PageRequest, paginate
 from resolvers.sales.access import CATALOG, READ, WRITE, require
-from resolvers.validation import FieldErrors
+from resolvers.validation import FieldErrors, search_pattern
 
-MAX_SEARCH = 200
 MAX_PRICE = 10**13
 
 
@@ -165,11 +164,6 @@ def _in_category(category_id: uuid.UUID) -> Any:
     return CatalogItem.category_id.in_(select(tree.c.id))
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def items_statement(filters: ItemFilter) -> Select[Any]:
     statement = select(CatalogItem)
     if filters.category_id is not None:
@@ -178,13 +172,8 @@ def items_statement(filters: ItemFilter) -> Select[Any]:
         statement = statement.where(CatalogItem.status == filters.status)
     if filters.sku is not None:
         statement = statement.where(CatalogItem.sku == filters.sku.strip())
-    search = (filters.search or "").strip()
-    if len(search) > MAX_SEARCH:
-        errors = FieldErrors()
-        errors.add("search", f"must be at most {MAX_SEARCH} characters")
-        errors.raise_if_any()
-    if search:
-        pattern = _like(search)
+    pattern = search_pattern(filters.search)
+    if pattern is not None:
         statement = statement.where(
             or_(
                 CatalogItem.sku.ilike(pattern, escape="\\"),

@@ -25,7 +25,7 @@ from resolvers.customers.inputs import (
 from resolvers.errors import Conflict, NotFound
 from resolvers.identity.actor import Actor
 from resolvers.pagination import Page, PageRequest, SortOrder, paginate
-from resolvers.validation import FieldErrors, graphql_name
+from resolvers.validation import FieldErrors, graphql_name, search_pattern
 
 # Patch field -> cleaner; the patch field names are the model's attribute names.
 _CLEANERS: dict[str, fields.Cleaner] = {
@@ -215,16 +215,7 @@ async def find_customer_by_external_id(
     )
 
 
-MAX_SEARCH = 200
-
-
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _search(term: str) -> ColumnElement[bool]:
-    pattern = _like(term)
+def _search(pattern: str) -> ColumnElement[bool]:
     columns = (
         Customer.name,
         Customer.legal_name,
@@ -268,11 +259,7 @@ async def list_customers(
         statement = statement.where(Customer.status == filters.status)
     if filters.external_id is not None:
         statement = statement.where(Customer.external_id == filters.external_id.strip())
-    search = (filters.search or "").strip()
-    if len(search) > MAX_SEARCH:
-        errors = FieldErrors()
-        errors.add("search", f"must be at most {MAX_SEARCH} characters")
-        errors.raise_if_any()
-    if search:
-        statement = statement.where(_search(search))
+    pattern = search_pattern(filters.search)
+    if pattern is not None:
+        statement = statement.where(_search(pattern))
     return await paginate(session, _ordered(statement, sort), page)

@@ -188,7 +188,21 @@ def json_object(errors: FieldErrors, field: str, value: Any) -> dict[str, Any]:
         return {}
     if len(json.dumps(value, ensure_ascii=False).encode()) > MAX_JSON_BYTES:
         errors.add(field, f"must be at most {MAX_JSON_BYTES} bytes of JSON")
+    elif _holds_nul(value):
+        errors.add(field, "must not contain NUL characters")
     return value
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a JSON value has a NUL character in a key or a string (PostgreSQL's JSONB
+    cannot store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def not_null(errors: FieldErrors, field: str, value: Any) -> Any:

@@ -25,12 +25,11 @@ from resolvers.files.uploads import (
 )
 from resolvers.identity.actor import Actor, require_organization, require_permission
 from resolvers.pagination import Page, PageRequest, SortOrder, paginate
-from resolvers.validation import FieldErrors
+from resolvers.validation import search_pattern
 
 READ = "files:read"
 WRITE = "files:write"
 DELETE = "files:delete"
-MAX_SEARCH = 200
 
 
 def storage_key(organization_id: uuid.UUID, file_id: uuid.UUID) -> str:
@@ -127,11 +126,6 @@ def _ordered(statement: Select[Any], field: FileSortField, order: SortOrder) -> 
     return statement.order_by(key.asc(), StoredFile.id.asc())
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 async def list_files(
     session: AsyncSession,
     actor: Actor | None,
@@ -142,13 +136,9 @@ async def list_files(
 ) -> Page[StoredFile]:
     organization_id = require_organization(require_permission(actor, READ))
     statement = select(StoredFile).where(StoredFile.organization_id == organization_id)
-    search = (filters.search or "").strip()
-    if len(search) > MAX_SEARCH:
-        errors = FieldErrors()
-        errors.add("search", f"must be at most {MAX_SEARCH} characters")
-        errors.raise_if_any()
-    if search:
-        statement = statement.where(StoredFile.filename.ilike(_like(search), escape="\\"))
+    pattern = search_pattern(filters.search)
+    if pattern is not None:
+        statement = statement.where(StoredFile.filename.ilike(pattern, escape="\\"))
     if filters.content_type:
         statement = statement.where(StoredFile.content_type == filters.content_type.lower())
     if filters.uploaded_by is not None:

@@ -7,25 +7,13 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import QueryableAttribute
 
-from resolvers.errors import BadUserInput
 from resolvers.pagination import SortOrder
+from resolvers.validation import MAX_SEARCH, search_pattern
 
-MAX_SEARCH = 200
+__all__ = ["MAX_SEARCH", "SortKey", "ordered", "search_pattern"]
+
 # A column or an expression over columns (`lower(name)`).
 SortKey = ColumnElement[Any] | QueryableAttribute[Any]
-
-
-def search_pattern(search: str | None) -> str | None:
-    """An ILIKE pattern (escape `\\`) matching the search text anywhere, None for no search."""
-    text = (search or "").strip()
-    if not text:
-        return None
-    if len(text) > MAX_SEARCH:
-        raise BadUserInput(
-            "search is too long", fields={"search": f"must be at most {MAX_SEARCH} characters"}
-        )
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def ordered(order: SortOrder, *keys: SortKey) -> list[ColumnElement[Any]]:

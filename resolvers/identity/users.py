@@ -30,10 +30,9 @@ from resolvers.identity.memberships import membership_grant
 from resolvers.identity.roles import holds_all, require_team_permission
 from resolvers.identity.secrets import now
 from resolvers.pagination import Page, PageRequest, SortOrder, paginate
-from resolvers.validation import FieldErrors
+from resolvers.validation import FieldErrors, search_pattern
 
 MAX_NAME = 200
-MAX_SEARCH = 200
 
 
 class UserSort(enum.StrEnum):
@@ -71,11 +70,6 @@ def _members(org_id: uuid.UUID) -> Select[User]:
     )
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 _SORT_COLUMNS: dict[UserSort, InstrumentedAttribute[Any]] = {
     UserSort.CREATED_AT: User.created_at,
     UserSort.EMAIL: User.email,
@@ -93,13 +87,8 @@ async def list_users(
 ) -> Page[User]:
     caller = require_team_permission(actor, "users:read")
     statement = _members(require_organization(caller))
-    search = (filters.search or "").strip()
-    if len(search) > MAX_SEARCH:
-        errors = FieldErrors()
-        errors.add("search", f"must be at most {MAX_SEARCH} characters")
-        errors.raise_if_any()
-    if search:
-        pattern = _like(search)
+    pattern = search_pattern(filters.search)
+    if pattern is not None:
         statement = statement.where(
             or_(User.email.ilike(pattern, escape="\\"), User.name.ilike(pattern, escape="\\"))
         )

@@ -13,6 +13,7 @@ from resolvers.invoicing import lookup
 from resolvers.invoicing.access import READ, require_invoices
 from resolvers.invoicing.inputs import DocumentFilter, DocumentSort, DocumentSortField
 from resolvers.pagination import Page, PageRequest, SortOrder, paginate
+from resolvers.validation import search_pattern
 
 _SORT_COLUMNS = {
     DocumentSortField.CREATED_AT: Invoice.created_at,
@@ -59,9 +60,14 @@ async def list_documents(
     if where.recurring is not None:
         recurring = Invoice.recurrence.is_not(None)
         conditions.append(recurring if where.recurring else ~recurring)
-    if where.search:
-        pattern = f"%{where.search.strip()}%"
-        conditions.append(or_(Invoice.number.ilike(pattern), Invoice.subject.ilike(pattern)))
+    pattern = search_pattern(where.search)
+    if pattern is not None:
+        conditions.append(
+            or_(
+                Invoice.number.ilike(pattern, escape="\\"),
+                Invoice.subject.ilike(pattern, escape="\\"),
+            )
+        )
     column = _SORT_COLUMNS[sort.field]
     ordering = column.desc().nulls_last() if sort.order is SortOrder.DESC else column.asc()
     statement = select(Invoice).where(*conditions).order_by(ordering, Invoice.id)

@@ -34,7 +34,7 @@ from resolvers.invoicing.numbering import format_number, take_number
 from resolvers.pagination import Page, PageRequest, paginate
 from resolvers.sales.access import ORDERS, READ, WRITE, require
 from resolvers.sales.inputs import Keep, OrderFilter, OrderLineInput, OrderPatch, ShippingAddress
-from resolvers.validation import FieldErrors
+from resolvers.validation import FieldErrors, search_pattern
 
 MAX_LINES = 50
 MAX_PRICE = 10**13
@@ -183,13 +183,9 @@ async def list_orders(
         statement = statement.where(SalesOrder.status.in_(filters.statuses))
     if filters.customer_id is not None:
         statement = statement.where(SalesOrder.customer_id == filters.customer_id)
-    search = (filters.search or "").strip()
-    if search:
-        errors = FieldErrors()
-        search = errors.text("search", search, 200) or ""
-        errors.raise_if_any()
-        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(SalesOrder.order_number.ilike(f"%{escaped}%", escape="\\"))
+    pattern = search_pattern(filters.search)
+    if pattern is not None:
+        statement = statement.where(SalesOrder.order_number.ilike(pattern, escape="\\"))
     statement = statement.order_by(SalesOrder.created_at, SalesOrder.id)
     return await paginate(session, statement, page)
 

@@ -27,6 +27,8 @@ from starlette.datastructures import UploadFile
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
+INT32_MIN = -(2**31)
+INT32_MAX = 2**31 - 1
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
 
@@ -139,6 +141,12 @@ def _int64(value: int) -> int:
     return value
 
 
+def _int32(value: int) -> int:
+    if not INT32_MIN <= value <= INT32_MAX:
+        raise refuse("is out of range")
+    return value
+
+
 def _laravel_integer(value: Any) -> int:
     """Laravel's `integer` rule: a JSON integer or a string of digits."""
     if isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,19}", value.strip()):
@@ -158,6 +166,9 @@ Add lengths with `Field(min_length=…, max_length=…)`."""
 
 Integer = Annotated[int, Strict(), AfterValidator(_int64)]
 """A JSON integer within int64 (`true` and `"3"` are refused). Bounds: `Field(ge=…, le=…)`."""
+
+SmallInteger = Annotated[int, Strict(), AfterValidator(_int32)]
+"""A JSON integer within 32 bits, for fields GraphQL carries as `Int` (days, counts)."""
 
 
 def _query_integer(value: Any) -> Any:
@@ -362,6 +373,7 @@ __all__ = [
     "Number",
     "QueryBoolean",
     "QueryInteger",
+    "SmallInteger",
     "Text",
     "Upload",
     "absent",

@@ -23,6 +23,7 @@ from rest_compat.engine.values import (
     Moment,
     Number,
     QueryInteger,
+    SmallInteger,
     Text,
     choice,
     json_number,
@@ -49,7 +50,7 @@ class PaymentTermsBody(ContractModel):
     """Absent keeps a term, null clears it."""
 
     payment_type: _enum(*PAYMENT_TYPES) | None = None  # type: ignore[valid-type]
-    credit_days: Integer | None = None
+    credit_days: SmallInteger | None = None
     penalty_rate: Number | None = Field(default=None, description="Percent")
     discount_rate: Number | None = Field(default=None, description="Percent")
     currency: Text | None = Field(default=None, description="ISO 4217")
@@ -59,7 +60,7 @@ class DeliveryTermsBody(ContractModel):
     """Absent keeps a term, null clears it."""
 
     delivery_type: _enum(*DELIVERY_TYPES) | None = None  # type: ignore[valid-type]
-    estimated_days: Integer | None = None
+    estimated_days: SmallInteger | None = None
     shipping_cost: Integer | None = Field(default=None, description="Minor units (cents)")
     insurance: Boolean | None = None
     shipping_currency: Text | None = Field(default=None, description="ISO 4217")
@@ -79,8 +80,8 @@ class NewContractBody(PaymentTermsBody, DeliveryTermsBody):
     end_date: Day | None = Field(default=None, description="None: until terminated")
     credit_limit: Integer | None = Field(default=None, description="Minor units; 0: no limit")
     auto_renewal: Boolean | None = None
-    renewal_period_days: Integer | None = None
-    max_renewals: Integer | None = Field(default=None, description="None: no maximum")
+    renewal_period_days: SmallInteger | None = None
+    max_renewals: SmallInteger | None = Field(default=None, description="None: no maximum")
 
 
 class ActivateBody(ContractModel):

@@ -14,14 +14,14 @@ from pydantic import BaseModel, Field
 
 from rest_compat.engine import Inputs, Route
 from rest_compat.engine.models import ContractModel
-from rest_compat.engine.values import Integer, NonBlankText, Number, Text, id_of, json_number
+from rest_compat.engine.values import NonBlankText, Number, SmallInteger, Text, id_of, json_number
 from rest_compat.skeleton_crm.paging import Page, PageQuery, page_of
 
 
 class WarehouseBody(ContractModel):
     name: NonBlankText
     location: Text | None = None
-    capacity: Integer | None = Field(
+    capacity: SmallInteger | None = Field(
         default=None, ge=0, description="Most units it holds, all items together; null: no limit"
     )
 

@@ -289,6 +289,25 @@ async def test_bad_bodies_are_refused_in_the_contract_format_and_change_nothing(
         "penalty_rate": "must be a number",
         "insurance": "must be true or false",
     }
+    # Beyond what GraphQL's Int carries: field errors, not a bare 400 (found by schemathesis).
+    huge = error(
+        await app.client.post(
+            CONTRACTS,
+            json=example(
+                party,
+                credit_days=2**31,
+                estimated_days=-(2**40),
+                renewal_period_days=2**53,
+                max_renewals=2**31,
+            ),
+            headers=bearer(org.token),
+        ),
+        400,
+        "validation_error",
+    )
+    assert huge["details"] == dict.fromkeys(
+        ["credit_days", "estimated_days", "renewal_period_days", "max_renewals"], "is out of range"
+    )
     # What the domain refuses comes back under the same flat names.
     domain = error(
         await app.client.post(

@@ -196,6 +196,18 @@ async def test_create_validates_in_the_contract_format_and_changes_nothing(app: 
     assert await count_customers(app) == 0
 
 
+async def test_a_nul_character_in_free_form_json_is_a_400(app: App) -> None:
+    """JSONB cannot store NUL in a key or a string (found by schemathesis: it answered 500)."""
+    org = await register_org(app, "owner@acme.com")
+    for social_media in ({"x": "a\x00b"}, {"a\x00": 1}, {"x": [{"y": ["\x00"]}]}):
+        response = await app.client.post(
+            CUSTOMERS, json={**ACME, "social_media": social_media}, headers=bearer(org.token)
+        )
+        assert response.status_code == 400, response.text
+        assert response.json()["details"] == {"social_media": "must not contain NUL characters"}
+    assert await count_customers(app) == 0
+
+
 async def test_bad_input_with_an_idempotency_key_is_refused_not_crashed(app: App) -> None:
     """Bad input found while mapping a keyed POST is the contract's 400, and keeps no claim:
     the corrected request with the same key then runs."""
