@@ -76,7 +76,8 @@ class StatusFilter:
     def _check(self, raw: str) -> str:
         for word in self._words(raw):
             if word not in self.statuses:
-                known = ", ".join(self.statuses)
+                *first, last = self.statuses
+                known = f"{', '.join(first)} or {last}" if first else last
                 raise refuse(f"unknown status {word!r}: use {known}")
         return raw
 

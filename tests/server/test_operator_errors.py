@@ -45,7 +45,8 @@ async def run(tmp_path: Path, *args: str, env: dict[str, str], url: str | None =
         (
             {"COMPTOIR_REST_HOSTS": '{"app.yaoka.fr": "yoaka"}'},
             (),
-            "host 'app.yaoka.fr' names no contract 'yoaka' (one of cloud-billing, skeleton-crm",
+            "host 'app.yaoka.fr' names no contract 'yoaka' "
+            "(one of cloud-billing, invoice-connections",
         ),
         ({"COMPTOIR_ENV": "staging"}, (), "invalid COMPTOIR_ENV: Input should be 'development'"),
         ({"COMPTOIR_FILES_URL": "ftp://files/x"}, (), "invalid COMPTOIR_FILES_URL"),

@@ -162,7 +162,8 @@ def test_a_generated_client_has_typed_models(tmp_path: Path) -> None:
         "yaoka_create_quote": ("body: QuoteBody", "Quote"),
         "yaoka_convert_quote": ("body: ConversionBody | Unset = UNSET", "Invoice"),
     }
-    assert {p.stem for p in api.glob("yaoka_*.py")} == set(expected)
+    # The integration routes (supplier invoices, expense reports, Pennylane) come on top.
+    assert {p.stem for p in api.glob("yaoka_*.py")} >= set(expected)
     for module, (argument, model) in expected.items():
         code = (api / f"{module}.py").read_text()
         assert argument is None or argument in code, (module, argument)
