@@ -77,7 +77,7 @@ async def create_document(
     customer = await _customer(session, patch.customer_id, errors)
     currency = patch.currency
     if isinstance(currency, Keep):
-        currency = (customer.currency if customer else None) or await _default_currency(
+        currency = (customer.currency if customer else None) or await default_currency(
             session, organization_id
         )
     changes = _header_changes(errors, patch, kind)
@@ -289,6 +289,13 @@ async def _customer(
 ) -> Customer | None:
     if isinstance(customer_id, Keep):
         return None
+    return await usable_customer(session, customer_id, errors)
+
+
+async def usable_customer(
+    session: AsyncSession, customer_id: uuid.UUID, errors: FieldErrors
+) -> Customer | None:
+    """The organization's live customer a document or an order is for, or a field error."""
     customer = await session.scalar(
         select(Customer).where(Customer.id == customer_id, Customer.deleted_at.is_(None))
     )
@@ -297,7 +304,8 @@ async def _customer(
     return customer
 
 
-async def _default_currency(session: AsyncSession, organization_id: uuid.UUID) -> str:
+async def default_currency(session: AsyncSession, organization_id: uuid.UUID) -> str:
+    """The currency of a document or an order whose customer names none."""
     currency = await session.scalar(
         select(Organization.default_currency).where(Organization.id == organization_id)
     )

@@ -18,8 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import (
     CatalogItem,
     CatalogItemStatus,
-    Customer,
-    Organization,
     SalesOrder,
     SalesOrderLine,
     SalesOrderStatus,
@@ -29,6 +27,7 @@ from resolvers.customers import fields
 from resolvers.errors import Conflict, NotFound
 from resolvers.identity.actor import Actor
 from resolvers.inventory.stock import quantity
+from resolvers.invoicing.drafts import default_currency, usable_customer
 from resolvers.invoicing.money import line_net, minor_units, totals
 from resolvers.invoicing.numbering import format_number, take_number
 from resolvers.pagination import Page, PageRequest, paginate
@@ -88,10 +87,10 @@ async def create_order(session: AsyncSession, actor: Actor | None, patch: OrderP
         errors.add("customerId", "is required")
         customer = None
     else:
-        customer = await _customer(session, patch.customer_id, errors)
+        customer = await usable_customer(session, patch.customer_id, errors)
     currency: str | None
     if isinstance(patch.currency, Keep):
-        currency = (customer.currency if customer else None) or await _default_currency(
+        currency = (customer.currency if customer else None) or await default_currency(
             session, organization_id
         )
     else:
@@ -132,7 +131,7 @@ async def update_order(
     errors = FieldErrors()
     changes = await _header_changes(session, errors, patch)
     if not isinstance(patch.customer_id, Keep):
-        customer = await _customer(session, patch.customer_id, errors)
+        customer = await usable_customer(session, patch.customer_id, errors)
         if customer is not None:
             changes["customer_id"] = customer.id
     if not isinstance(patch.order_number, Keep) and changes.get("order_number") is None:
@@ -213,24 +212,6 @@ async def _flush(session: AsyncSession) -> None:
         if "uq_sales_orders_organization_id_order_number" not in str(exc.orig):
             raise
         raise _number_taken() from exc
-
-
-async def _customer(
-    session: AsyncSession, customer_id: uuid.UUID, errors: FieldErrors
-) -> Customer | None:
-    customer = await session.scalar(
-        select(Customer).where(Customer.id == customer_id, Customer.deleted_at.is_(None))
-    )
-    if customer is None:
-        errors.add("customerId", "no such customer")
-    return customer
-
-
-async def _default_currency(session: AsyncSession, organization_id: uuid.UUID) -> str:
-    currency = await session.scalar(
-        select(Organization.default_currency).where(Organization.id == organization_id)
-    )
-    return currency or "EUR"
 
 
 async def _header_changes(

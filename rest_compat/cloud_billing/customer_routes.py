@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
-from rest_compat.cloud_billing.paging import Listed, ListQuery, One, listed
+from rest_compat.cloud_billing.paging import Listed, ListQuery, listed
 from rest_compat.cloud_billing.presenters import (
     ADDRESS_GROUPS,
     ADDRESS_PARTS,
@@ -22,7 +22,7 @@ from rest_compat.cloud_billing.presenters import (
 )
 from rest_compat.cloud_billing.tenant import TENANT_HEADER, path_id, tenant_scoped
 from rest_compat.engine import Inputs, Route
-from rest_compat.engine.models import ContractModel
+from rest_compat.engine.models import ContractModel, Data
 from rest_compat.engine.values import Boolean, JSONObject, NonBlankText, Number, Text, absent
 
 NOTE = f"Bearer JWT; the `{TENANT_HEADER}` header names the tenant."
@@ -136,7 +136,7 @@ ROUTES = (
         "CloudBillingCreateCustomer",
         body=NewCustomerBody,
         to_variables=tenant_scoped(_create),
-        response=One[Customer],
+        response=Data[Customer],
         present=lambda data, _: {"data": customer(data["createCustomer"])},
         status=201,
         summary=f"Create a customer. {NOTE}",
@@ -149,7 +149,7 @@ ROUTES = (
         "/api/v1/customers/{id}",
         "CloudBillingGetCustomer",
         to_variables=tenant_scoped(path_id),
-        response=One[Customer],
+        response=Data[Customer],
         present=lambda data, _: {"data": customer(data["customer"])},
         summary=f"Fetch one customer. {NOTE}",
         error_statuses=(400, 401, 403, 404),
@@ -160,7 +160,7 @@ ROUTES = (
         "CloudBillingUpdateCustomer",
         body=CustomerBody,
         to_variables=tenant_scoped(_update),
-        response=One[Customer],
+        response=Data[Customer],
         present=lambda data, _: {"data": customer(data["updateCustomer"])},
         summary=f"Update a customer: absent fields keep their value, null clears. {NOTE}",
         request_example={"billing_city": "Lyon", "billing_region": None, "email": ""},

@@ -33,10 +33,10 @@ from rest_compat.cloud_billing.invoice_presenters import (
     invoice,
     invoice_detail,
 )
-from rest_compat.cloud_billing.paging import Listed, ListQuery, One, StatusFilter, listed
+from rest_compat.cloud_billing.paging import Listed, ListQuery, StatusFilter, listed
 from rest_compat.cloud_billing.tenant import TENANT_HEADER, path_id, tenant_scoped
 from rest_compat.engine import Inputs, RestInputError, RestRequest, Route
-from rest_compat.engine.models import ContractModel
+from rest_compat.engine.models import ContractModel, Data
 from rest_compat.engine.values import Id, NonBlankText, Number, absent, choice
 
 NOTE = f"Bearer JWT; the `{TENANT_HEADER}` header names the tenant."
@@ -192,7 +192,7 @@ ROUTES = (
         "CloudBillingCreateInvoice",
         body=NewInvoiceBody,
         to_variables=tenant_scoped(_create),
-        response=One[Written],
+        response=Data[Written],
         present=lambda data, _: {"data": created(data["createInvoice"])},
         status=201,
         summary=f"Create an invoice (issued unless `status` is draft) with the single-line "
@@ -206,7 +206,7 @@ ROUTES = (
         "/api/v1/invoices/{id}",
         "CloudBillingGetInvoice",
         to_variables=tenant_scoped(path_id),
-        response=One[InvoiceDetail],
+        response=Data[InvoiceDetail],
         present=lambda data, _: {"data": invoice_detail(data["invoice"])},
         summary=f"Fetch one invoice with its lines and customer. {NOTE}",
         error_statuses=(400, 401, 403, 404),
@@ -217,7 +217,7 @@ ROUTES = (
         "CloudBillingUpdateInvoice",
         body=InvoiceBody,
         to_variables=tenant_scoped(_update),
-        response=One[Written],
+        response=Data[Written],
         present=lambda data, _: {"data": created(data["updateInvoice"])},
         summary="Update a draft (409 otherwise); `status: issued` issues it in the same "
         "transaction; `lines` replaces every line; `line_description`, `quantity` and "

@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from rest_compat.cloud_billing.invoice_presenters import Written, created
-from rest_compat.cloud_billing.paging import Listed, ListQuery, One, StatusFilter, listed
+from rest_compat.cloud_billing.paging import Listed, ListQuery, StatusFilter, listed
 from rest_compat.cloud_billing.presenters import Customer, customer, number
 from rest_compat.cloud_billing.tenant import TENANT_HEADER, path_id, tenant_scoped
 from rest_compat.engine import Inputs, RestInputError, RestRequest, Route
-from rest_compat.engine.models import ContractModel
+from rest_compat.engine.models import ContractModel, Data
 from rest_compat.engine.values import (
     Day,
     Id,
@@ -283,7 +283,7 @@ def _action(verb: str, operation: str, summary: str, **kwargs: Any) -> Route:
     """A `POST /orders/{id}/<verb>` route answering the order."""
     settings: dict[str, Any] = {
         "to_variables": tenant_scoped(path_id),
-        "response": One[SalesOrderDetail],
+        "response": Data[SalesOrderDetail],
         "error_statuses": WRITES,
         "error_fields": ERROR_FIELDS,
         **kwargs,
@@ -309,7 +309,7 @@ ROUTES = (
         "CloudBillingCreateOrder",
         body=NewOrderBody,
         to_variables=tenant_scoped(_create),
-        response=One[SalesOrderDetail],
+        response=Data[SalesOrderDetail],
         present=_one("createSalesOrder"),
         status=201,
         summary="Create a multi-line sales order, a draft or confirmed at once (which reserves "
@@ -323,7 +323,7 @@ ROUTES = (
         ITEM,
         "CloudBillingGetOrder",
         to_variables=tenant_scoped(path_id),
-        response=One[SalesOrderDetail],
+        response=Data[SalesOrderDetail],
         present=_one("salesOrder"),
         summary=f"Fetch one sales order with its lines and customer. {NOTE}",
         error_statuses=(400, 401, 403, 404),
@@ -334,7 +334,7 @@ ROUTES = (
         "CloudBillingUpdateOrder",
         body=OrderBody,
         to_variables=tenant_scoped(_update),
-        response=One[SalesOrderDetail],
+        response=Data[SalesOrderDetail],
         present=_one("updateSalesOrder"),
         summary=f"Update a draft order; `lines` replaces every line (409 once confirmed). {NOTE}",
         request_example={"notes": "Leave at the door", "ordered_at": "2026-05-07"},
@@ -393,7 +393,7 @@ ROUTES = (
         body=InvoiceOrderBody,
         to_variables=tenant_scoped(_invoice),
         present=_invoiced,
-        response=One[InvoicedOrder],
+        response=Data[InvoicedOrder],
         status=201,
         request_example={"number": "2026-0100"},
     ),

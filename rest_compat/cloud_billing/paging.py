@@ -43,10 +43,6 @@ class Listed(BaseModel, Generic[T]):
     meta: ListMeta
 
 
-class One(BaseModel, Generic[T]):
-    data: T
-
-
 def listed(
     connection: dict[str, Any], request: RestRequest, item: Callable[[dict[str, Any]], Any]
 ) -> dict[str, Any]:

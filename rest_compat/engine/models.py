@@ -18,7 +18,7 @@ every problem at once, which each contract's renderer puts in its own error body
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import AliasGenerator, BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
@@ -148,3 +148,12 @@ __all__ = [
     "dotted",
     "problems",
 ]
+
+
+T = TypeVar("T")
+
+
+class Data(BaseModel, Generic[T]):
+    """A response wrapped as `{"data": …}` (skeleton-crm, vorgio, cloud-billing): for OpenAPI."""
+
+    data: T

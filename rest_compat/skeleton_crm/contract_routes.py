@@ -8,13 +8,13 @@ dates are ordered, a status allows a transition) stay in the domain.
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 from pydantic.alias_generators import to_camel
 
 from rest_compat.engine import Inputs, RestRequest, Route, path_variables
-from rest_compat.engine.models import ContractModel
+from rest_compat.engine.models import ContractModel, Data
 from rest_compat.engine.values import (
     Boolean,
     Day,
@@ -218,10 +218,6 @@ class ContractPage(BaseModel):
 
 class Created(BaseModel):
     id: str
-
-
-class Data(BaseModel, Generic[T]):
-    data: T
 
 
 def _lower(value: str | None) -> str | None:

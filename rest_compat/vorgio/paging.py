@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, Field
 
 from rest_compat.engine import RestRequest
-from rest_compat.engine.models import ContractModel
+from rest_compat.engine.models import ContractModel, Data
 from rest_compat.engine.values import QueryInteger, Text
 
 DEFAULT_LIMIT = 25
@@ -63,10 +63,8 @@ class CursorPage(BaseModel, Generic[T]):
     meta: Meta
 
 
-class One(BaseModel, Generic[T]):
-    """A single resource, wrapped as the contract shows it."""
-
-    data: T
+class One(Data[T], Generic[T]):
+    """The engine's `{"data": …}` envelope under the name vorgio's generated clients know."""
 
 
 def cursor_page(
