@@ -56,7 +56,10 @@ class JSONBody(Response):
         return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-_GRAPHQL_VARIABLE = re.compile(r"Variable '\$\w+'")
+# How graphql-core words a refused variable value ("Variable '$input' got invalid value …",
+# "… of required type 'ID!' was not provided"): at the start of the message, nowhere else, so a
+# domain message that merely holds a dollar sign ("amount exceeds $100") is shown as it is.
+_GRAPHQL_VARIABLE = re.compile(r"Variable '\$\w+' ")
 _HTTP_ERRORS = {
     404: ("NOT_FOUND", "Not found"),
     405: ("METHOD_NOT_ALLOWED", "Method not allowed"),
@@ -322,7 +325,7 @@ class ContractApp:
             extensions = first.extensions or {}
             code = str(extensions.get("code", "INTERNAL_SERVER_ERROR"))
             message = first.message
-            if code == "GRAPHQL_VALIDATION_FAILED" or _GRAPHQL_VARIABLE.search(message):
+            if code == "GRAPHQL_VALIDATION_FAILED" or _GRAPHQL_VARIABLE.match(message):
                 # A variable the document refused: never show GraphQL's names to the client.
                 logger.warning("%s: %s refused: %s", self.contract.name, route.operation, message)
                 code, message = "BAD_USER_INPUT", self.contract.invalid_message

@@ -128,17 +128,28 @@ def _error_content(contract: Contract, schemas: _Schemas) -> dict[str, Any]:
     return {contract.error_media_type: {"schema": schema}}
 
 
-def _statuses(route: Route) -> list[int]:
-    statuses = set(route.error_statuses)
+def _statuses(contract: Contract, route: Route) -> list[int]:
+    """What the route may answer besides its success. Refused input is answered with the
+    contract's status for BAD_USER_INPUT (400, vorgio's 422), so that is what is documented."""
+    invalid = contract.status_for("BAD_USER_INPUT")
+    statuses = {invalid if status == 400 else status for status in route.error_statuses}
     if route.body is not None or route.query is not None:
-        statuses.add(400)
+        statuses.add(invalid)
     if route.body is not None or route.method in ("POST", "PUT", "PATCH"):
-        statuses.update((400, 413, 415))
+        statuses.update((invalid, 413, 415))
     if route.method == "POST" and route.authenticated:
-        statuses.update((409, 422))  # Idempotency-Key in flight / reused with another payload
+        # Idempotency-Key in flight / reused with another payload.
+        statuses.update((contract.status_for("CONFLICT"), contract.status_for("UNPROCESSABLE")))
     if route.etag:
         statuses.add(304)
     return sorted(statuses)
+
+
+def _description(contract: Contract, status: int) -> str:
+    reason = _REASONS.get(status, "Error")
+    if status == 400 or status != contract.status_for("BAD_USER_INPUT"):
+        return reason
+    return f"{reason}: malformed or invalid input, every problem named; or otherwise refused"
 
 
 def _success(route: Route, schemas: _Schemas) -> dict[str, Any]:
@@ -209,12 +220,12 @@ def _operation(contract: Contract, route: Route, schemas: _Schemas) -> dict[str,
             }
         )
     responses: dict[str, Any] = {str(route.status): _success(route, schemas)}
-    for status in _statuses(route):
+    for status in _statuses(contract, route):
         if status == 304:
             responses["304"] = {"description": _REASONS[304]}
             continue
         responses[str(status)] = {
-            "description": _REASONS.get(status, "Error"),
+            "description": _description(contract, status),
             "content": _error_content(contract, schemas),
         }
     operation: dict[str, Any] = {

@@ -70,6 +70,7 @@ ROUTES = (
         "GET",
         "/invoice-connections",
         "InvoiceConnectionsList",
+        to_variables=path_variables,
         response=list[Connection],
         present=lambda data, _: [view(node) for node in data["providerConnections"]],
         summary="List the company's connections, active and inactive (accounting:read)",

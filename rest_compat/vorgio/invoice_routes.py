@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from starlette.responses import Response
 
-from rest_compat.engine import Inputs, RestRequest, Route
+from rest_compat.engine import Inputs, RestRequest, Route, path_variables
 from rest_compat.engine.models import ContractModel
 from rest_compat.engine.values import (
     JSONObject,
@@ -474,6 +474,7 @@ ROUTES = (
         "GET",
         "/api/v1/recurring",
         "VorgioRecurringForecast",
+        to_variables=path_variables,
         response=Forecast,
         present=lambda data, _: {"data": [invoice(node) for node in data["recurringForecast"]]},
         summary="Recurring templates whose next invoice falls within 30 days, by date "

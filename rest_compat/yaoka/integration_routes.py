@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from rest_compat.engine import Inputs, Route
+from rest_compat.engine import Inputs, Route, path_variables
 from rest_compat.engine.models import CamelContractModel
 from rest_compat.engine.values import Day, Id, Integer, NonBlankText, Text, Upload
 
@@ -179,6 +179,7 @@ ROUTES = (
         "POST",
         "/api/v1/orgs/{orgId}/pennylane/oauth/start",
         "YaokaPennylaneStart",
+        to_variables=path_variables,
         response=PennylaneStart,
         present=lambda data, _: {
             "authUrl": data["startPennylaneOAuth"]["authorizeUrl"],
@@ -193,6 +194,7 @@ ROUTES = (
         "GET",
         "/api/v1/orgs/{orgId}/supplier-invoices",
         "YaokaListSupplierInvoices",
+        to_variables=path_variables,
         response=SupplierInvoices,
         present=lambda data, _: {
             "data": [supplier_invoice(node) for node in data["supplierInvoices"]]
@@ -218,6 +220,7 @@ ROUTES = (
         "GET",
         "/api/v1/orgs/{orgId}/expense-reports",
         "YaokaListExpenseReports",
+        to_variables=path_variables,
         response=ExpenseReports,
         present=lambda data, _: {"data": [expense_report(node) for node in data["expenseReports"]]},
         summary="List expense reports, newest first (the latest 200)",

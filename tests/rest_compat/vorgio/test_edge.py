@@ -22,7 +22,7 @@ from server.settings import Settings
 from tests.conftest import App
 from tests.rest_compat.skeleton_crm.test_malformed import malformed, row_counts
 from tests.rest_compat.test_openapi import generated_client
-from tests.rest_compat.vorgio.test_clients import PROBLEM, PROBLEMS, bearer
+from tests.rest_compat.vorgio.test_clients import API, PROBLEM, PROBLEMS, bearer
 from tests.rest_compat.vorgio.test_invoices import ROW_1, new_team
 
 # The owner's OpenAPI document (a copy of /work/shared/contracts/003_fcc530603a71c862.txt).
@@ -254,3 +254,24 @@ async def test_malformed_bodies_are_refused_in_problem_json(app: App) -> None:
             assert "$" not in response.text and "Variable" not in response.text, context
             assert "lines" not in response.text and "customerId" not in response.text, context
     assert await row_counts(app) == before
+
+
+async def test_openapi_documents_the_422_vorgio_answers_for_invalid_input(app: App) -> None:
+    """vorgio refuses input with Laravel's 422 (the owner documents no 400 anywhere): the
+    served document says so on every route that reads input, and never documents a 400."""
+    owner = json.loads(OWNER.read_bytes())
+    for operations in owner["paths"].values():
+        for method, spec in operations.items():
+            if method in METHODS and isinstance(spec.get("responses"), dict):
+                assert "400" not in spec["responses"]
+    document = (await app.client.get("/rest/vorgio/openapi.json")).json()
+    for route in VORGIO.routes:
+        responses = document["paths"][route.path][route.method.lower()]["responses"]
+        assert "400" not in responses, (route.method, route.path)
+        if route.body is not None or route.query is not None:
+            assert "malformed or invalid input" in responses["422"]["description"], route.path
+    team = await new_team(app, "owner@openapi.example")
+    refused = await app.client.post(
+        f"{API}/clients", content=b"{not json", headers={**JSON, **bearer(team.token)}
+    )
+    assert refused.status_code == 422, refused.text
