@@ -7,14 +7,15 @@ import uuid
 
 from resolvers.errors import Forbidden
 from resolvers.identity.actor import Actor, require_organization, require_permission
+from resolvers.identity.permissions import ACCOUNTING, READ, WRITE
 
-READ = "read"
-WRITE = "write"
+__all__ = ["READ", "WRITE", "require_accounting"]
 
 
 def require_accounting(actor: Actor | None, action: str) -> uuid.UUID:
     """The organization whose books the actor may `action`; FORBIDDEN otherwise."""
-    caller = require_permission(actor, f"accounting:{action}")
-    if not caller.has_ability(f"accounting:{action}"):
-        raise Forbidden(f"this token lacks the accounting:{action} ability")
+    permission = f"{ACCOUNTING}:{action}"
+    caller = require_permission(actor, permission)
+    if not caller.has_ability(permission):
+        raise Forbidden(f"this token lacks the {permission} ability")
     return require_organization(caller)

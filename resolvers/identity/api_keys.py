@@ -15,17 +15,10 @@ from resolvers.audit.trail import record
 from resolvers.errors import BadUserInput, Forbidden, NotFound
 from resolvers.identity.actor import Actor, ActorKind, require_organization, require_permission
 from resolvers.identity.organizations import issue_organization_key
-from resolvers.identity.permissions import is_valid_permission
+from resolvers.identity.permissions import KNOWN_ABILITIES, is_valid_permission
 from resolvers.identity.secrets import NewKey, new_personal_token, new_prefixed_key, now
 from resolvers.pagination import Page, PageRequest, paginate
 from resolvers.validation import FieldErrors
-
-# Abilities a personal access token may carry (the vorgio contract's vocabulary).
-KNOWN_ABILITIES: frozenset[str] = frozenset(
-    f"{resource}:{action}"
-    for resource in ("clients", "invoices", "offers", "recurring", "checkouts", "team")
-    for action in ("read", "write")
-) | {"*:*"}
 
 
 @dataclass(frozen=True)

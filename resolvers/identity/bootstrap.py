@@ -12,13 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import ApiKey, Membership, Mode, Organization, User
 from resolvers.identity.actor import Actor, ActorKind
 from resolvers.identity.api_keys import (
-    KNOWN_ABILITIES,
     create_personal_access_token,
     ensure_partner,
     issue_partner_key,
 )
 from resolvers.identity.organizations import add_member, create_organization, issue_organization_key
-from resolvers.identity.permissions import DEFAULT_ROLES, SUPER_ADMIN
+from resolvers.identity.permissions import DEFAULT_ROLES, SUPER_ADMIN, TOKEN_ABILITIES
 from resolvers.identity.secrets import hash_password, now
 
 BOOTSTRAP_KEY_NAME = "bootstrap"
@@ -92,7 +91,7 @@ async def bootstrap(
         permissions=frozenset(DEFAULT_ROLES[SUPER_ADMIN][1]),
     )
     token = await create_personal_access_token(
-        session, admin_actor, BOOTSTRAP_KEY_NAME, sorted(KNOWN_ABILITIES - {"*:*"})
+        session, admin_actor, BOOTSTRAP_KEY_NAME, sorted(TOKEN_ABILITIES)
     )
     keys["personal_access_token"] = token.raw.raw
     return Bootstrapped(

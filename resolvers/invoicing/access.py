@@ -7,14 +7,15 @@ import uuid
 
 from resolvers.errors import Forbidden
 from resolvers.identity.actor import Actor, require_organization, require_permission
+from resolvers.identity.permissions import INVOICES, READ, WRITE
 
-READ = "read"
-WRITE = "write"
+__all__ = ["READ", "WRITE", "require_invoices"]
 
 
 def require_invoices(actor: Actor | None, action: str) -> uuid.UUID:
     """The organization whose documents the actor may `action`; FORBIDDEN otherwise."""
-    caller = require_permission(actor, f"invoices:{action}")
-    if not caller.has_ability(f"invoices:{action}"):
-        raise Forbidden(f"this token lacks the invoices:{action} ability")
+    permission = f"{INVOICES}:{action}"
+    caller = require_permission(actor, permission)
+    if not caller.has_ability(permission):
+        raise Forbidden(f"this token lacks the {permission} ability")
     return require_organization(caller)

@@ -7,12 +7,9 @@ import uuid
 
 from resolvers.errors import Forbidden
 from resolvers.identity.actor import Actor, require_organization, require_permission
+from resolvers.identity.permissions import CATALOG, INVENTORY, ORDERS, READ, WRITE
 
-READ = "read"
-WRITE = "write"
-CATALOG = "catalog"
-INVENTORY = "inventory"
-ORDERS = "orders"
+__all__ = ["CATALOG", "INVENTORY", "ORDERS", "READ", "WRITE", "require"]
 
 
 def require(actor: Actor | None, area: str, action: str) -> uuid.UUID:
