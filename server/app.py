@@ -37,7 +37,7 @@ from server.heap import tune_garbage_collector
 from server.idempotency import DatabaseIdempotencyStore
 from server.limits import BodyLimit
 from server.logging import RequestIdMiddleware
-from server.metrics import Metrics, MetricsMiddleware
+from server.metrics import Metrics, MetricsMiddleware, bearer_only
 from server.oauth_callback import pennylane_callback
 from server.object_storage import close_storage, storage_for
 from server.persisted import PersistedDocuments
@@ -227,7 +227,8 @@ def create_app(
         *rest.mounts(),
     ]
     if settings.metrics:
-        routes.append(Route("/metrics", metrics.endpoint, methods=["GET"]))
+        endpoint = bearer_only(metrics.endpoint, settings.metrics_token)
+        routes.append(Route("/metrics", endpoint, methods=["GET"]))
     if graphiql:
         routes.append(Mount(GRAPHIQL_ASSETS, StaticFiles(directory=GRAPHIQL_DIRECTORY)))
     app = Starlette(

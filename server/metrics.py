@@ -14,8 +14,9 @@
 
 from __future__ import annotations
 
+import hmac
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from prometheus_client import (
@@ -35,6 +36,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from schema.credentials import bearer_token
 
 SCOPE_KEY = "comptoir.metrics"
 # Operation names are chosen by clients: past this many distinct ones, the rest count as "other".
@@ -156,6 +159,29 @@ class Metrics:
     async def endpoint(self, _: Request) -> Response:
         await self._read_jobs()
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def bearer_only(
+    endpoint: Callable[[Request], Awaitable[Response]], token: str | None
+) -> Callable[[Request], Awaitable[Response]]:
+    """`endpoint`, answering only `Authorization: Bearer <token>` when a token is set (compared
+    in constant time); 401 otherwise. No token: `endpoint` as it is."""
+    if token is None:
+        return endpoint
+    expected = token.encode()
+
+    async def guarded(request: Request) -> Response:
+        given = bearer_token(request.headers.get("authorization")) or ""
+        if not hmac.compare_digest(given.encode(), expected):
+            return Response(
+                "Unauthorized\n",
+                status_code=401,
+                media_type="text/plain",
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
+        return await endpoint(request)
+
+    return guarded
 
 
 def route_label(scope: Scope) -> str:

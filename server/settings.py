@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     max_header_bytes: int = 16_384
     # /metrics in the Prometheus format.
     metrics: bool = True
+    # When set, /metrics answers only `Authorization: Bearer <this token>` (401 otherwise).
+    metrics_token: str | None = None
     # JSON object mapping a host name to a contract, e.g. {"app.yaoka.fr": "yaoka"}.
     rest_hosts: dict[str, str] = Field(default_factory=dict)
     log_level: str = "INFO"
@@ -114,6 +116,11 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"{value!r} is not a log level (one of {', '.join(LOG_LEVELS)})")
         return level
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
 
     @field_validator("rest_hosts")
     @classmethod
