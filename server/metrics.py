@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from resolvers.identity.secrets import secrets_equal
 from schema.credentials import bearer_token
 
 SCOPE_KEY = "comptoir.metrics"
@@ -168,11 +168,11 @@ def bearer_only(
     in constant time); 401 otherwise. No token: `endpoint` as it is."""
     if token is None:
         return endpoint
-    expected = token.encode()
+    expected = token
 
     async def guarded(request: Request) -> Response:
         given = bearer_token(request.headers.get("authorization")) or ""
-        if not hmac.compare_digest(given.encode(), expected):
+        if not secrets_equal(given, expected):
             return Response(
                 "Unauthorized\n",
                 status_code=401,
