@@ -67,7 +67,9 @@ class Context:
         self.credentials = credentials
         self._actor, self._auth_error = None, None
         try:
-            self._actor = await authenticate_request(self.db, self.auth, credentials, self.actor_cache)
+            self._actor = await authenticate_request(
+                self.db, self.auth, credentials, self.actor_cache
+            )
         except DomainError as error:
             self._auth_error = error
         return self._actor

@@ -10,8 +10,7 @@ autocommit (one round trip); an API key's `last_used_at` is refreshed by the sam
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import TextClause, text
@@ -31,8 +30,6 @@ from resolvers.identity.secrets import (
 from resolvers.unit_of_work import Database
 
 _ALL = frozenset({"*:*"})
-# last_used_at is informative: refresh it at most this often to spare a write per request.
-_TOUCH_EVERY = timedelta(minutes=1)
 
 Executor = AsyncConnection | AsyncSession
 
@@ -135,13 +132,13 @@ _REQUESTED_ORG = """CASE
         WHEN CAST(:slug AS text) IS NOT NULL THEN o.slug = CAST(:slug AS text)"""
 
 # An API key's last use, refreshed by the statement that authenticates it (a data-modifying
-# CTE runs even though the query does not read it): only when the key is usable and its last
-# use is older than _TOUCH_EVERY, so most requests write nothing.
-_TOUCH = f"""touched AS (
+# CTE runs even though the query does not read it). last_used_at is informative: only a usable
+# key whose last use is over a minute old is written, so most requests write nothing.
+_TOUCH = """touched AS (
         UPDATE api_keys AS t SET last_used_at = now(), updated_at = now()
         FROM usable_key AS k
         WHERE t.id = k.id AND k.live AND (k.last_used_at IS NULL
-              OR k.last_used_at < now() - interval '{int(_TOUCH_EVERY.total_seconds())} seconds')
+              OR k.last_used_at < now() - interval '1 minute')
         RETURNING t.id)"""
 
 _KEY_COLUMNS = """id, CAST(mode AS text) AS mode, partner_id, organization_id, user_id,
@@ -174,8 +171,10 @@ _TOKEN_USER = """
            k.live, k.expires_at, k.id AS key_id, k.secret_hash, k.abilities
     FROM usable_key k
 """
-_USER_ACTOR = f"""
-    {{prelude}}
+# The comment names the statement in logs and pg_stat_statements (and lets tests find it).
+MARKER = "/* comptoir:authenticate */"
+_USER_ACTOR = """{marker}
+    {prelude}
     SELECT arg.live, arg.session_id, arg.session_org, arg.expires_at, arg.key_id,
            arg.secret_hash, arg.abilities,
            u.id AS user_id, u.id IS NOT NULL AND u.active AS user_ok,
@@ -184,7 +183,7 @@ _USER_ACTOR = f"""
              AS revoked,
            o.id AS organization_id,
            CAST(o.mode AS text) AS mode,
-           {_REQUESTED_ORG}
+           {requested}
         ELSE true END AS requested,
            m.id IS NOT NULL AS member,
            ARRAY(SELECT r.name FROM membership_roles mr JOIN roles r ON r.id = mr.role_id
@@ -193,7 +192,7 @@ _USER_ACTOR = f"""
                  FROM membership_roles mr JOIN roles r ON r.id = mr.role_id,
                       unnest(r.permissions) AS p(permission)
                  WHERE mr.membership_id = m.id) AS permissions
-    FROM ({{arg}}) AS arg
+    FROM ({arg}) AS arg
     LEFT JOIN users u ON u.id = arg.user_ref
     LEFT JOIN organizations o ON CASE
         WHEN arg.key_org IS NOT NULL THEN o.id = arg.key_org
@@ -205,27 +204,31 @@ _USER_ACTOR = f"""
     END
     LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = o.id
 """
-_PERSONAL_KEY = f"""WITH usable_key AS (
-        SELECT {_KEY_COLUMNS} FROM api_keys
+_PERSONAL_KEY = """WITH usable_key AS (
+        SELECT {columns} FROM api_keys
         WHERE id = CAST(:key_id AS uuid) AND kind = 'personal' AND secret_hash = :key_hash),
-    {_TOUCH}"""
-_BY_USER = text(_USER_ACTOR.format(prelude="", arg=_GIVEN_USER))
-_BY_COOKIE = text(_USER_ACTOR.format(prelude="", arg=_COOKIE_USER))
-_BY_PERSONAL_TOKEN = text(_USER_ACTOR.format(prelude=_PERSONAL_KEY, arg=_TOKEN_USER))
+    {touch}"""
+_PARTS = {"marker": MARKER, "requested": _REQUESTED_ORG, "columns": _KEY_COLUMNS, "touch": _TOUCH}
+_BY_USER = text(_USER_ACTOR.format(prelude="", arg=_GIVEN_USER, **_PARTS))
+_BY_COOKIE = text(_USER_ACTOR.format(prelude="", arg=_COOKIE_USER, **_PARTS))
+_BY_PERSONAL_TOKEN = text(
+    _USER_ACTOR.format(prelude=_PERSONAL_KEY.format(**_PARTS), arg=_TOKEN_USER, **_PARTS)
+)
 
 # A partner's or an organization's key, its last use refreshed, and the organization the
 # request names (by id or slug), if any.
-_BY_PREFIXED_KEY = text(f"""
+_PREFIXED_KEY = """{marker}
     WITH usable_key AS (
-        SELECT {_KEY_COLUMNS} FROM api_keys
+        SELECT {columns} FROM api_keys
         WHERE secret_hash = :key_hash AND kind = CAST(:kind AS api_key_kind)),
-    {_TOUCH}
+    {touch}
     SELECT k.id, k.mode, k.partner_id, k.organization_id, k.expires_at, k.live,
            o.id AS requested_id, o.partner_id AS requested_partner,
            CAST(o.mode AS text) AS requested_mode
     FROM usable_key k
-    LEFT JOIN organizations o ON {_REQUESTED_ORG} ELSE false END
-""")
+    LEFT JOIN organizations o ON {requested} ELSE false END
+"""
+_BY_PREFIXED_KEY = text(_PREFIXED_KEY.format(**_PARTS))
 
 
 async def _user_actor(
