@@ -213,7 +213,9 @@ async def every_kind(app: App, email: str = "owner@cache.example") -> Credential
                 "X-Organization-Id": org,
             },
             "personal access token": bearer(pat["rawKey"]),
+            "personal access token + organization": bearer(pat["rawKey"], org),
             "organization key": bearer(org_key["rawKey"]),
+            "organization key + organization": bearer(org_key["rawKey"], slug),
             "partner key": bearer(partner),
             "partner key + organization": bearer(partner, provisioned),
         },
@@ -376,31 +378,24 @@ async def team(a: Replica, name: str) -> Team:
     return Team(jwt, created["createMember"]["id"], bearer(login["login"]["accessToken"]), roles)
 
 
-async def test_removing_a_member_refuses_them_on_every_replica(
-    replicas: tuple[Replica, Replica],
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        "mutation($id: ID!) { removeMember(userId: $id) { id } }",
+        "mutation($id: ID!) { deactivateUser(id: $id) { active } }",
+    ],
+    ids=["removed", "deactivated"],
+)
+async def test_a_removed_or_deactivated_member_is_refused_on_every_replica(
+    replicas: tuple[Replica, Replica], mutation: str
 ) -> None:
     a, b = replicas
-    crew = await team(a, "removal")
-    remove = "mutation($id: ID!) { removeMember(userId: $id) { id } }"
+    crew = await team(a, "leaving")
     await revoked_everywhere(
         a,
         b,
         crew.member,
-        lambda: execute(a.app, remove, {"id": crew.member_id}, token=crew.owner_jwt),
-    )
-
-
-async def test_deactivating_a_user_refuses_them_on_every_replica(
-    replicas: tuple[Replica, Replica],
-) -> None:
-    a, b = replicas
-    crew = await team(a, "deactivation")
-    deactivate = "mutation($id: ID!) { deactivateUser(id: $id) { active } }"
-    await revoked_everywhere(
-        a,
-        b,
-        crew.member,
-        lambda: execute(a.app, deactivate, {"id": crew.member_id}, token=crew.owner_jwt),
+        lambda: execute(a.app, mutation, {"id": crew.member_id}, token=crew.owner_jwt),
     )
 
 
@@ -420,6 +415,31 @@ async def test_a_new_role_is_seen_by_every_replica_at_once(
     )
     await delivered(b.cache, before)
     assert (await b.me(crew.member)).json()["data"]["me"]["roles"] == ["admin", "viewer"]
+
+
+async def test_joining_an_organization_drops_the_cached_actor(
+    replicas: tuple[Replica, Replica],
+) -> None:
+    a, b = replicas
+    crew = await team(a, "inviting")
+    guest = await register(a.app, "guest@elsewhere.example")
+    headers = bearer(guest["accessToken"])
+    await cached_on(b, headers)
+    invited = await execute(
+        a.app,
+        "mutation($i: InviteMemberInput!) { inviteMember(input: $i) { token } }",
+        {"i": {"email": "guest@elsewhere.example"}},
+        token=crew.owner_jwt,
+    )
+    before = b.cache.invalidations
+    await execute(
+        a.app,
+        "mutation($i: AcceptInvitationInput!) { acceptInvitation(input: $i) { accessToken } }",
+        {"i": {"token": invited["inviteMember"]["token"]}},
+        headers=headers,
+    )
+    await delivered(b.cache, before)
+    assert (await b.statements_of(headers))[0] == 1  # authenticated afresh
 
 
 async def test_bootstrap_drops_every_cached_actor(replicas: tuple[Replica, Replica]) -> None:
