@@ -41,17 +41,20 @@ async def authenticate_request(
     (no statement), else one statement on an autocommit connection, whose result is cached."""
     if not credentials.bearer and not credentials.session_cookie:
         return None
-    key = cache.key(credentials) if cache is not None else b""
-    if cache is not None:
+    key, generation = b"", 0
+    if cache is not None and cache.serving:
+        key = cache.key(credentials)
         hit = cache.get(key)
         if hit is not None:
             return hit
-    generation = cache.generation if cache is not None else 0
+        generation = cache.generation  # read before the query: see ActorCache.put
     async with db.autocommit() as connection:
         found = await authenticated(connection, config, credentials)
-    if cache is not None and found is not None:
+    if found is None:
+        return None
+    if cache is not None and key:
         cache.put(key, generation, found)
-    return found.actor if found is not None else None
+    return found.actor
 
 
 async def authenticate(
