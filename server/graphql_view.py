@@ -306,14 +306,30 @@ class ComptoirGraphQL(GraphQL[Context, None]):
     async def _watch(self, context: Context, websocket: WebSocket) -> None:
         """Close the connection, and so every subscription on it, once the credential that
         opened it expires (at its exact expiry) or stops authenticating (logout, revoked key,
-        member removed or deactivated: re-checked every `credential_recheck_seconds`)."""
+        member removed or deactivated: re-checked every `credential_recheck_seconds`, and at
+        once when an invalidation of the actor cache names it)."""
+        actor = context.actor
+        assert actor is not None
+        cache = self.actor_cache
+        with cache.watching(actor) if cache is not None else contextlib.nullcontext() as changed:
+            await self._watch_until_ended(context, websocket, changed)
+
+    async def _watch_until_ended(
+        self, context: Context, websocket: WebSocket, changed: asyncio.Event | None
+    ) -> None:
         credentials = context.credentials
         expires = credential_expiry(self.auth, credentials)
         while True:
             wait = self.credential_recheck_seconds
             if expires is not None:
                 wait = min(wait, (expires - datetime.now(UTC)).total_seconds())
-            await asyncio.sleep(max(wait, 0))
+            if changed is None:
+                await asyncio.sleep(max(wait, 0))
+            else:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(max(wait, 0)):
+                        await changed.wait()
+                changed.clear()
             if expires is not None and datetime.now(UTC) >= expires:
                 code, reason = CLOSE_UNAUTHORIZED, "credential expired"
                 break

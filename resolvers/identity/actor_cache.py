@@ -16,10 +16,12 @@ invalidation (or a resume) happened does not store its result, which may predate
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
@@ -69,6 +71,7 @@ class ActorCache:
         self.generation = 0
         self.hits = 0
         self.invalidations = 0  # notifications applied (tests wait on it)
+        self._watchers: dict[asyncio.Event, frozenset[str]] = {}
 
     @property
     def serving(self) -> bool:
@@ -123,12 +126,26 @@ class ActorCache:
         wanted = frozenset(tags)
         self.generation += 1
         self.invalidations += 1
+        for changed, depends_on in self._watchers.items():
+            if EVERYTHING in wanted or not depends_on.isdisjoint(wanted):
+                changed.set()
         if EVERYTHING in wanted:
             self._entries.clear()
             return
         stale = [key for key, entry in self._entries.items() if not entry.tags.isdisjoint(wanted)]
         for key in stale:
             del self._entries[key]
+
+    @contextmanager
+    def watching(self, actor: Actor) -> Iterator[asyncio.Event]:
+        """An event set whenever an invalidation may concern `actor` (a long-lived connection
+        re-checks its credential then, instead of waiting for its next periodic check)."""
+        changed = asyncio.Event()
+        self._watchers[changed] = tags_of(actor)
+        try:
+            yield changed
+        finally:
+            del self._watchers[changed]
 
     def suspend(self) -> None:
         """Stop serving and forget everything: invalidations may be missed from now on."""

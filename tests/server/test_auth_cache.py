@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,9 +29,12 @@ from resolvers.identity.bootstrap import bootstrap
 from server.app import create_app
 from server.auth_cache import AuthInvalidations
 from server.settings import Settings
-from tests.conftest import App, QueryCounter
+from tests.conftest import App, PostgresServer, QueryCounter
 from tests.schema import PASSWORD, execute, register
 from tests.schema.test_graphql_http import partner_keys
+from tests.server.processes import start_server
+from tests.server.test_subscription_credentials import closed_reason, graphql
+from tests.server.test_subscription_credentials import register as register_on
 
 PATIENCE = 30  # a guard against hangs, not a timed assertion
 LONG_TTL = 300.0
@@ -467,6 +471,41 @@ async def test_the_writing_replica_sees_its_own_revocation_without_waiting(
     await cached_on(a, headers)
     await execute(a.app, "mutation { logout }", headers=headers)
     assert await a.refused(headers)
+
+
+async def test_a_logout_on_one_server_process_closes_subscriptions_on_another(
+    postgres: PostgresServer, template_database: str, tmp_path: Path
+) -> None:
+    """Two `comptoir serve` processes; websockets re-check credentials only every minute, yet
+    B closes a subscription at once when the session is logged out on A, and refuses the
+    token it had cached."""
+    database = f"t_{uuid.uuid4().hex[:16]}"
+    await postgres.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template_database}"')
+    url = postgres.url_for(database)
+    slow_recheck = {"COMPTOIR_CREDENTIAL_RECHECK_SECONDS": "60"}
+    a, b = await asyncio.gather(
+        start_server(url, tmp_path / "a", "a", slow_recheck),
+        start_server(url, tmp_path / "b", "b", slow_recheck),
+    )
+    try:
+        user = await register_on(a, "replicas")
+        token = user["accessToken"]
+        for _ in range(2):  # B caches the actor
+            assert (await graphql(b, "{ me { kind } }", {}, token))["me"] == {"kind": "USER"}
+        subscribed = asyncio.create_task(closed_reason(b, token))
+        await asyncio.sleep(1)
+        assert not subscribed.done()
+        await graphql(a, "mutation { logout }", {}, token)
+        reason = await subscribed  # well before the minute: woken by the invalidation
+        assert "4401" in reason and "session ended" in reason, reason
+        async with httpx.AsyncClient(timeout=20) as client:
+            refused = await client.post(
+                f"{b.base}/graphql", json={"query": "{ me { kind } }"}, headers=bearer(token)
+            )
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    finally:
+        await asyncio.gather(a.stop(), b.stop())
+        await postgres.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 # -- the listener --------------------------------------------------------------------------
