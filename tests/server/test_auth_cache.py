@@ -26,8 +26,11 @@ from resolvers.identity.actor import Actor, ActorKind, Credentials
 from resolvers.identity.actor_cache import ActorCache, Authenticated
 from resolvers.identity.authentication import MARKER
 from resolvers.identity.bootstrap import bootstrap
+from resolvers.identity.revocation import actors_changed, listen_locally
+from resolvers.unit_of_work import Database
 from server.app import create_app
 from server.auth_cache import AuthInvalidations
+from server.database import create_engine
 from server.settings import Settings
 from tests.conftest import App, PostgresServer, QueryCounter
 from tests.schema import PASSWORD, execute, register
@@ -506,6 +509,33 @@ async def test_a_logout_on_one_server_process_closes_subscriptions_on_another(
     finally:
         await asyncio.gather(a.stop(), b.stop())
         await postgres.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+async def test_a_commit_clears_this_process_caches_before_any_notification(
+    settings: Settings, database_url: str
+) -> None:
+    """No listener here: only the commit itself can drop the entry, and it does so before
+    the committing code gets control back; a rolled back change drops nothing."""
+    cache = ActorCache(LONG_TTL)
+    cache.resume()
+    listen_locally(cache)
+    user = uuid.uuid4()
+    key = cache.key(Credentials(bearer="token"))
+    actor = Actor(kind=ActorKind.USER, user_id=user)
+    db = Database(create_engine(database_url, settings))
+    try:
+        cache.put(key, cache.generation, Authenticated(actor, None))
+        with pytest.raises(RuntimeError):
+            async with db.platform() as session:
+                await actors_changed(session, users=[user])
+                raise RuntimeError("rolled back")
+        assert cache.get(key) == actor
+        async with db.platform() as session:
+            await actors_changed(session, users=[user])
+            assert cache.get(key) == actor  # not before the commit
+        assert cache.get(key) is None
+    finally:
+        await db.dispose()
 
 
 # -- the listener --------------------------------------------------------------------------
