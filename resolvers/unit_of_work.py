@@ -89,6 +89,8 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        # The same pool; its connections are set to autocommit while checked out through it.
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def one_connection(self) -> AsyncIterator[None]:
@@ -147,6 +149,14 @@ class Database:
         """Cross-tenant work: authentication, provisioning, maintenance jobs."""
         async with self.transaction(UNSCOPED) as session:
             yield session
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[AsyncConnection]:
+        """A pooled connection without a transaction: each statement commits by itself, so a
+        lone statement (authentication) costs one round trip, no BEGIN and COMMIT. Raw SQL
+        only: the ORM's tenant scoping does not apply here."""
+        async with self._autocommit.connect() as connection:
+            yield connection
 
     @asynccontextmanager
     async def request_transaction(self) -> AsyncIterator[RequestOutcome]:

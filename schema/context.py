@@ -18,7 +18,8 @@ from resolvers.errors import DomainError
 from resolvers.files.content_types import UploadPolicy
 from resolvers.files.storage import FileStorage
 from resolvers.identity.actor import Actor, Credentials
-from resolvers.identity.authentication import authenticate
+from resolvers.identity.actor_cache import ActorCache
+from resolvers.identity.authentication import authenticate_request
 from resolvers.identity.secrets import AuthConfig
 from resolvers.integrations import Integrations
 from resolvers.unit_of_work import Database
@@ -40,6 +41,8 @@ class Context:
     upload_policy: UploadPolicy = field(default_factory=UploadPolicy)
     # Keys and policies for what talks to the outside world (the server builds it).
     integrations: Integrations | None = None
+    # Actors cached per credential for a few seconds (the server builds it; None: no cache).
+    actor_cache: ActorCache | None = None
     _actor: Actor | None = None
     _auth_error: DomainError | None = None
 
@@ -64,8 +67,9 @@ class Context:
         self.credentials = credentials
         self._actor, self._auth_error = None, None
         try:
-            async with self.db.platform() as session:
-                self._actor = await authenticate(session, self.auth, credentials)
+            self._actor = await authenticate_request(
+                self.db, self.auth, credentials, self.actor_cache
+            )
         except DomainError as error:
             self._auth_error = error
         return self._actor

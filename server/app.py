@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from resolvers.files.content_types import UploadPolicy
 from resolvers.files.storage import FileStorage
+from resolvers.identity.actor_cache import ActorCache
 from resolvers.identity.secrets import AuthConfig
 from resolvers.integrations import Integrations
 from resolvers.mail.transport import transport_for
@@ -29,6 +30,7 @@ from rest_compat.engine import RestCompat
 from rest_compat.registry import CONTRACTS
 from schema.context import Context
 from schema.root import build_schema
+from server.auth_cache import AuthInvalidations
 from server.cors import cors_middleware
 from server.database import create_engine, libpq_url
 from server.downloads import download_endpoint
@@ -133,6 +135,11 @@ def create_app(
     upload_policy = UploadPolicy.of(settings.max_upload_bytes, settings.upload_content_types)
     # One LISTEN connection per process feeds every subscription (started by the lifespan).
     events = EventHub(db, libpq_url(database_url))
+    # Actors cached per credential; it serves only while that connection hears revocations.
+    actor_cache = ActorCache(settings.auth_cache_seconds, settings.auth_cache_size)
+    invalidations = AuthInvalidations(actor_cache) if settings.auth_cache_seconds > 0 else None
+    if invalidations is not None:
+        events.add_channel(invalidations)
     metrics = Metrics(engine, lambda: events.subscriber_count)
     events.lag_observer = metrics.delivery_lag.observe
     graphiql = settings.graphiql_enabled()
@@ -146,6 +153,7 @@ def create_app(
         upload_policy=upload_policy,
         events=events,
         integrations=integrations,
+        actor_cache=actor_cache,
         credential_recheck_seconds=settings.credential_recheck_seconds,
         documents=PersistedDocuments(db, trusted_only=settings.trusted_documents_only),
         metrics=metrics,
@@ -162,6 +170,7 @@ def create_app(
             storage=storage,
             upload_policy=upload_policy,
             integrations=integrations,
+            actor_cache=actor_cache,
         ),
         idempotency=idempotency,
         max_body_bytes=settings.max_body_bytes,
@@ -215,7 +224,7 @@ def create_app(
         WebSocketRoute("/graphql", graphql),
         Route(
             "/files/{id}/download",
-            download_endpoint(db, auth, storage, settings.session_cookie_name),
+            download_endpoint(db, auth, storage, settings.session_cookie_name, actor_cache),
             methods=["GET"],
         ),
         Route("/oauth/pennylane/callback", pennylane_callback(db, integrations)),
@@ -254,6 +263,8 @@ def create_app(
     app.state.schema = schema
     app.state.idempotency = idempotency
     app.state.events = events
+    app.state.actor_cache = actor_cache
+    app.state.auth_invalidations = invalidations
     app.state.storage = storage
     app.state.integrations = integrations
     app.state.metrics = metrics

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from resolvers.errors import DomainError, NotFound
 from resolvers.files import files as cases
 from resolvers.files.storage import FileStorage, StoredContentMissing
+from resolvers.identity.actor_cache import ActorCache
 from resolvers.identity.secrets import AuthConfig
 from resolvers.unit_of_work import Database
 from schema.context import Context
@@ -37,10 +38,16 @@ async def _stream(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[byt
 
 
 def download_endpoint(
-    db: Database, auth: AuthConfig, storage: FileStorage, cookie_name: str
+    db: Database,
+    auth: AuthConfig,
+    storage: FileStorage,
+    cookie_name: str,
+    actor_cache: ActorCache | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
     async def download(request: Request) -> Response:
-        context = Context(db=db, auth=auth, request=request, storage=storage)
+        context = Context(
+            db=db, auth=auth, request=request, storage=storage, actor_cache=actor_cache
+        )
         await context.sign_in(from_headers(request.headers, request.cookies, cookie_name))
         try:
             actor = context.actor

@@ -35,6 +35,7 @@ from strawberry.types.unset import UnsetType
 from resolvers.errors import DomainError, Forbidden
 from resolvers.files.content_types import UploadPolicy
 from resolvers.files.storage import FileStorage
+from resolvers.identity.actor_cache import ActorCache
 from resolvers.identity.authentication import authenticate, credential_expiry
 from resolvers.identity.secrets import AuthConfig
 from resolvers.integrations import Integrations
@@ -119,6 +120,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         upload_policy: UploadPolicy | None = None,
         events: EventSource | None = None,
         integrations: Integrations | None = None,
+        actor_cache: ActorCache | None = None,
         documents: PersistedDocuments | None = None,
         metrics: Metrics | None = None,
         allowed_origins: Sequence[str] = (),
@@ -141,6 +143,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         self.storage = storage
         self.upload_policy = upload_policy or UploadPolicy()
         self.integrations = integrations
+        self.actor_cache = actor_cache
         self.credential_recheck_seconds = credential_recheck_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -274,6 +277,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
             upload_policy=self.upload_policy,
             events=self.events,
             integrations=self.integrations,
+            actor_cache=self.actor_cache,
         )
         if isinstance(request, Request):
             opened = _http_requests.get()
@@ -302,20 +306,36 @@ class ComptoirGraphQL(GraphQL[Context, None]):
     async def _watch(self, context: Context, websocket: WebSocket) -> None:
         """Close the connection, and so every subscription on it, once the credential that
         opened it expires (at its exact expiry) or stops authenticating (logout, revoked key,
-        member removed or deactivated: re-checked every `credential_recheck_seconds`)."""
+        member removed or deactivated: re-checked every `credential_recheck_seconds`, and at
+        once when an invalidation of the actor cache names it)."""
+        actor = context.actor
+        assert actor is not None
+        cache = self.actor_cache
+        with cache.watching(actor) if cache is not None else contextlib.nullcontext() as changed:
+            await self._watch_until_ended(context, websocket, changed)
+
+    async def _watch_until_ended(
+        self, context: Context, websocket: WebSocket, changed: asyncio.Event | None
+    ) -> None:
         credentials = context.credentials
         expires = credential_expiry(self.auth, credentials)
         while True:
             wait = self.credential_recheck_seconds
             if expires is not None:
                 wait = min(wait, (expires - datetime.now(UTC)).total_seconds())
-            await asyncio.sleep(max(wait, 0))
+            if changed is None:
+                await asyncio.sleep(max(wait, 0))
+            else:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(max(wait, 0)):
+                        await changed.wait()
+                changed.clear()
             if expires is not None and datetime.now(UTC) >= expires:
                 code, reason = CLOSE_UNAUTHORIZED, "credential expired"
                 break
             try:
-                async with self.db.platform() as session:
-                    await authenticate(session, self.auth, credentials)
+                async with self.db.autocommit() as connection:
+                    await authenticate(connection, self.auth, credentials)
             except DomainError as error:
                 forbidden = isinstance(error, Forbidden)
                 code = CLOSE_FORBIDDEN if forbidden else CLOSE_UNAUTHORIZED

@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import asyncpg
 
@@ -118,6 +118,16 @@ def _event(row: Event) -> TopicEvent:
     )
 
 
+class Channel(Protocol):
+    """Another channel listened to on the hub's connection (e.g. `server.auth_cache`)."""
+
+    async def attach(self, connection: asyncpg.Connection) -> None:
+        """LISTEN on `connection`: called each time it is (re)established."""
+
+    def detach(self) -> None:
+        """The connection is lost: notifications may be missed until the next `attach`."""
+
+
 class EventHub:
     """The process's `schema.events.EventSource`."""
 
@@ -143,6 +153,11 @@ class EventHub:
         self.catch_ups = 0  # subscribers that re-read the table (replays, overflows, gaps)
         # Called with each fetched event's age in seconds (commit to fetch), e.g. by metrics.
         self.lag_observer: Callable[[float], None] | None = None
+        self._channels: list[Channel] = []
+
+    def add_channel(self, channel: Channel) -> None:
+        """Listen to another channel on the same connection (before `start`)."""
+        self._channels.append(channel)
 
     @property
     def listening(self) -> bool:
@@ -196,6 +211,8 @@ class EventHub:
             connection.add_termination_listener(lambda _, lost=lost: lost.set())
             try:
                 await connection.add_listener(CHANNEL, self._on_notification)
+                for channel in self._channels:
+                    await channel.attach(connection)
                 self.connections += 1
                 self._listening.set()
                 delay = FIRST_RETRY
@@ -210,6 +227,8 @@ class EventHub:
                 log.warning("event listener connection lost (%s)", error)
             finally:
                 self._listening.clear()
+                for channel in self._channels:
+                    channel.detach()
                 if not connection.is_closed():
                     connection.terminate()
             await asyncio.sleep(delay)

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     invitation_days: int = 7
     # How often a websocket re-checks the credential that opened it (logout, removal…).
     credential_recheck_seconds: float = 15.0
+    # Actors cached per credential for this long (0: off); revocations reach every process at
+    # once through NOTIFY, and the cache is off while its process cannot hear them.
+    auth_cache_seconds: float = Field(default=5.0, ge=0)
+    auth_cache_size: int = Field(default=10_000, ge=1)
     # GraphiQL at GET /graphql; unset means on, except with COMPTOIR_ENV=production.
     graphiql: bool | None = None
     run_worker: bool = True

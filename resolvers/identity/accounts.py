@@ -20,6 +20,7 @@ from resolvers.identity.memberships import (
 )
 from resolvers.identity.organizations import add_member, create_organization
 from resolvers.identity.permissions import SUPER_ADMIN
+from resolvers.identity.revocation import actors_changed
 from resolvers.identity.secrets import (
     AuthConfig,
     decode_token,
@@ -244,11 +245,14 @@ async def _retried_rotation(
 
 
 async def _revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:
+    """End a login session: its refresh tokens, and the access tokens (and cached actors)
+    whose session id it is (a browser session's id, for a cookie session)."""
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now())
     )
+    await actors_changed(session, sessions=[family_id])
 
 
 async def logout(session: AsyncSession, actor: Actor | None) -> bool:

@@ -16,6 +16,7 @@ from resolvers.errors import BadUserInput, Forbidden, NotFound
 from resolvers.identity.actor import Actor, ActorKind, require_organization, require_permission
 from resolvers.identity.organizations import issue_organization_key
 from resolvers.identity.permissions import KNOWN_ABILITIES, is_valid_permission
+from resolvers.identity.revocation import actors_changed
 from resolvers.identity.secrets import NewKey, new_personal_token, new_prefixed_key, now
 from resolvers.pagination import Page, PageRequest, paginate
 from resolvers.validation import FieldErrors
@@ -128,6 +129,7 @@ async def revoke_api_key(session: AsyncSession, actor: Actor | None, key_id: uui
     if key.revoked_at is None:
         key.revoked_at = now()
         await session.flush()
+        await actors_changed(session, keys=[key.id])
         await record(
             session,
             caller,

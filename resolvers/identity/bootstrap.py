@@ -18,6 +18,7 @@ from resolvers.identity.api_keys import (
 )
 from resolvers.identity.organizations import add_member, create_organization, issue_organization_key
 from resolvers.identity.permissions import DEFAULT_ROLES, SUPER_ADMIN, TOKEN_ABILITIES
+from resolvers.identity.revocation import actors_changed
 from resolvers.identity.secrets import hash_password, now
 
 BOOTSTRAP_KEY_NAME = "bootstrap"
@@ -70,6 +71,8 @@ async def bootstrap(
     admin.password_hash = hash_password(password)
     admin.active = True
     await session.flush()
+    # Keys were revoked and a password reset: an operator's rare act, so drop every cached actor.
+    await actors_changed(session, everything=True)
     if not await session.scalar(
         select(Membership.id).where(
             Membership.organization_id == org.id, Membership.user_id == admin.id

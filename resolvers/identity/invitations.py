@@ -22,6 +22,7 @@ from models import Invitation, Membership, Role, User
 from resolvers.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from resolvers.identity.actor import Actor, require_organization
 from resolvers.identity.organizations import add_membership
+from resolvers.identity.revocation import actors_changed
 from resolvers.identity.roles import holds_all, require_team_permission
 from resolvers.identity.secrets import AuthConfig, hash_secret, now
 from resolvers.pagination import Page, PageRequest, paginate
@@ -182,4 +183,6 @@ async def join(session: AsyncSession, invitation: Invitation, user: User) -> Mem
     invitation.accepted_at = now()
     invitation.accepted_by_id = user.id
     await session.flush()
+    # A user without an organization so far now lands in this one.
+    await actors_changed(session, users=[user.id])
     return membership

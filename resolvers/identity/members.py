@@ -30,6 +30,7 @@ from resolvers.identity.actor import Actor, require_actor, require_organization,
 from resolvers.identity.invitations import grantable_roles
 from resolvers.identity.memberships import membership_grant
 from resolvers.identity.organizations import add_membership
+from resolvers.identity.revocation import actors_changed
 from resolvers.identity.roles import holds_all, require_team_permission
 from resolvers.identity.secrets import hash_password, now
 from resolvers.pagination import Page, PageRequest, paginate
@@ -134,6 +135,7 @@ async def remove_member(session: AsyncSession, actor: Actor | None, user_id: uui
         .values(revoked_at=ended)
     )
     await session.execute(delete(Membership).where(Membership.id == membership.id))
+    await actors_changed(session, users=[user_id])
     return user
 
 

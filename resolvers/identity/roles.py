@@ -21,6 +21,7 @@ from models import Membership, MembershipRole, Role, User
 from resolvers.audit.trail import record
 from resolvers.errors import Forbidden, NotFound
 from resolvers.identity.actor import Actor, require_organization, require_permission
+from resolvers.identity.revocation import actors_changed
 
 
 def require_team_permission(actor: Actor | None, permission: str) -> Actor:
@@ -76,5 +77,6 @@ async def assign_role(
         .values(organization_id=org_id, membership_id=membership.id, role_id=role.id)
         .on_conflict_do_nothing()
     )
+    await actors_changed(session, users=[user.id])
     await record(session, caller, "role.assigned", "user", user.id, details={"role": role.name})
     return user

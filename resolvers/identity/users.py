@@ -27,6 +27,7 @@ from models import BrowserSession, Membership, RefreshToken, User
 from resolvers.errors import Conflict, Forbidden, NotFound
 from resolvers.identity.actor import Actor, require_organization
 from resolvers.identity.memberships import membership_grant
+from resolvers.identity.revocation import actors_changed
 from resolvers.identity.roles import holds_all, require_team_permission
 from resolvers.identity.secrets import now
 from resolvers.pagination import Page, PageRequest, SortOrder, paginate
@@ -204,6 +205,7 @@ async def activate_user(session: AsyncSession, actor: Actor | None, user_id: uui
         raise Conflict("user is already active")
     user.active = True
     await session.flush()
+    await actors_changed(session, users=[user.id])
     return await _reloaded(session, user)
 
 
@@ -230,4 +232,5 @@ async def deactivate_user(session: AsyncSession, actor: Actor | None, user_id: u
         .values(revoked_at=revoked)
     )
     await session.flush()
+    await actors_changed(session, users=[user.id])
     return await _reloaded(session, user)
