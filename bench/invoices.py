@@ -1,15 +1,20 @@
-"""A page of 100 invoices with their lines, payments and customer, measured in one run at 1
-and at 8 concurrent clients:
+"""A page of 100 invoices with their lines, payments and customer, and the skeleton-crm REST
+invoice and customer lists, measured in one run at 1 and at 8 concurrent clients:
 
 - raw: the same rows read with hand-written SQL on bare asyncpg connections, the JSON built by
   hand and encoded with orjson (no authentication): the limit on this machine;
-- GraphQL: the page posted to /graphql;
-- REST: skeleton-crm `GET /invoices?limit=100` (summaries with the customer's name).
+- PostGraphile 4.14 on the same database and rows (one SQL statement that builds the JSON),
+  when node is available;
+- Comptoir: the page posted to /graphql as text and as a persisted query (by hash), and
+  skeleton-crm `GET /invoices?limit=100` and `GET /customers?limit=100`; with compiled
+  execution off and on (two apps on the same database) once `Settings.compiled_execution`
+  exists.
 
-Each line gives requests/s, the CPU time this process spent per request (client and server
-share the process; CPU is steadier than wall time on a shared machine), SQL statements per
-request, new PostgreSQL connections opened during the run and the most connections in use at
-once (a pool that overflows reconnects). Ratios compare lines of the same run.
+Each line gives requests/s and CPU per request: this process (client and, for raw and
+Comptoir, the server) plus PostGraphile's node process, then PostgreSQL's own (postmaster and
+backends); for Comptoir also SQL statements per request, new PostgreSQL connections opened
+during the run and the most connections in use at once. Ratios compare lines of one run,
+by time (requests/s) and by CPU (all processes, PostgreSQL included).
 
 Run: .venv/bin/python -m bench.invoices [requests]
 """
@@ -17,17 +22,41 @@ Run: .venv/bin/python -m bench.invoices [requests]
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sys
 import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from typing import Any
 
 import asyncpg
+import httpx
 import orjson
-from sqlalchemy.engine import make_url
 
-from bench.harness import bench_app_and_database, measure
+from bench.harness import (
+    SKELETON_CRM,
+    Bench,
+    GraphQL,
+    Measure,
+    Target,
+    app_on,
+    bench_database,
+    execution_modes,
+    expect,
+    load,
+    measure_all,
+    new_customer,
+    organization_id,
+    ratios,
+    raw_call,
+    raw_pool,
+    registered_user,
+)
+from bench.postgraphile import PostGraphile, field_of, postgraphile
 
 INVOICES = 100
+BIG = 10_000  # bytes: every response measured here is a page of 100 rows
+CUSTOMERS = 100
 PAGE = """
 query Page {
   invoices(first: 100) {
@@ -41,7 +70,7 @@ query Page {
     }
   }
 }"""
-SQL = [
+PAGE_SQL = [
     "SELECT count(*) FROM invoices WHERE organization_id = $1",
     """SELECT i.id, i.number, i.status, i.currency, i.subtotal, i.tax_total, i.total,
               i.amount_paid, i.issue_date, i.tax_breakdown, i.customer_id
@@ -53,21 +82,41 @@ SQL = [
     """SELECT invoice_id, amount, paid_on, method FROM payments
        WHERE organization_id = $1 AND invoice_id = ANY($2::uuid[]) ORDER BY paid_on""",
 ]
+SUMMARIES_SQL = [
+    "SELECT count(*) FROM invoices WHERE organization_id = $1 AND kind = 'invoice'",
+    """SELECT i.id, i.number, i.customer_id, c.name, i.subtotal, i.tax_total, i.total,
+              i.amount_paid, i.currency, i.status, i.issue_date, i.due_date, i.created_at
+       FROM invoices i JOIN customers c ON c.id = i.customer_id
+       WHERE i.organization_id = $1 AND i.kind = 'invoice'
+       ORDER BY i.created_at, i.id LIMIT 100""",
+]
+CUSTOMERS_SQL = [
+    "SELECT count(*) FROM customers WHERE organization_id = $1 AND deleted_at IS NULL",
+    """SELECT id, name, email, phone, credit_limit, currency, status, tax_id, website,
+              social_media, billing_street, billing_city, billing_region, billing_postal_code,
+              billing_country, shipping_street, shipping_city, shipping_region,
+              shipping_postal_code, shipping_country, created_at, updated_at
+       FROM customers WHERE organization_id = $1 AND deleted_at IS NULL
+       ORDER BY created_at, id LIMIT 100""",
+    """SELECT customer_id, sum(CASE WHEN kind = 'credit_note' THEN -total ELSE total END)::bigint
+       FROM invoices WHERE organization_id = $1 AND customer_id = ANY($2::uuid[])
+         AND kind <> 'quote' AND status <> 'draft' GROUP BY customer_id""",
+]
 
 
 async def _raw_page(connection: asyncpg.Connection, org: uuid.UUID) -> bytes:
-    """The same page built by hand: five statements, rows to dicts, orjson."""
-    total = await connection.fetchval(SQL[0], org)
-    invoices = await connection.fetch(SQL[1], org)
+    """The /graphql page built by hand: five statements, rows to dicts, orjson."""
+    total = await connection.fetchval(PAGE_SQL[0], org)
+    invoices = await connection.fetch(PAGE_SQL[1], org)
     ids = [row["id"] for row in invoices]
     customers = {
         row["id"]: {"id": str(row["id"]), "name": row["name"], "email": row["email"]}
         for row in await connection.fetch(
-            SQL[2], org, list({row["customer_id"] for row in invoices})
+            PAGE_SQL[2], org, list({row["customer_id"] for row in invoices})
         )
     }
     lines: dict[uuid.UUID, list[dict[str, Any]]] = {i: [] for i in ids}
-    for row in await connection.fetch(SQL[3], org, ids):
+    for row in await connection.fetch(PAGE_SQL[3], org, ids):
         lines[row["invoice_id"]].append(
             {
                 "position": row["position"],
@@ -79,7 +128,7 @@ async def _raw_page(connection: asyncpg.Connection, org: uuid.UUID) -> bytes:
             }
         )
     payments: dict[uuid.UUID, list[dict[str, Any]]] = {i: [] for i in ids}
-    for row in await connection.fetch(SQL[4], org, ids):
+    for row in await connection.fetch(PAGE_SQL[4], org, ids):
         payments[row["invoice_id"]].append(
             {"amount": row["amount"], "paidOn": row["paid_on"], "method": row["method"]}
         )
@@ -104,88 +153,208 @@ async def _raw_page(connection: asyncpg.Connection, org: uuid.UUID) -> bytes:
     return orjson.dumps({"data": {"invoices": {"totalCount": total, "nodes": nodes}}})
 
 
-async def main(runs: int) -> None:
-    async with bench_app_and_database() as bench:
-        client = bench.client
-        registered = await client.post(
-            "/rest/skeleton-crm/api/v1/auth/register",
-            json={"email": "bench@example.com", "password": "benchmark-pass", "name": "Bench"},
+async def _raw_invoice_list(connection: asyncpg.Connection, org: uuid.UUID) -> bytes:
+    """skeleton-crm's invoice list by hand: summaries with the customer's name."""
+    total = await connection.fetchval(SUMMARIES_SQL[0], org)
+    items = [
+        {
+            "id": str(row["id"]),
+            "invoice_number": row["number"],
+            "customer_id": str(row["customer_id"]),
+            "customer_name": row["name"],
+            "subtotal": row["subtotal"],
+            "tax_amount": row["tax_total"],
+            "total": row["total"],
+            "amount_paid": row["amount_paid"],
+            "amount_due": row["total"] - row["amount_paid"],
+            "currency": row["currency"],
+            "status": row["status"],
+            "issue_date": row["issue_date"],
+            "due_date": row["due_date"],
+            "created_at": row["created_at"],
+        }
+        for row in await connection.fetch(SUMMARIES_SQL[1], org)
+    ]
+    return orjson.dumps(_skeleton_page(items, total))
+
+
+def _address(row: asyncpg.Record, prefix: str) -> dict[str, Any]:
+    return {
+        "street": row[f"{prefix}_street"],
+        "city": row[f"{prefix}_city"],
+        "state": row[f"{prefix}_region"],
+        "postal_code": row[f"{prefix}_postal_code"],
+        "country": row[f"{prefix}_country"],
+    }
+
+
+async def _raw_customer_list(connection: asyncpg.Connection, org: uuid.UUID) -> bytes:
+    """skeleton-crm's customer list by hand, with each customer's total purchases."""
+    total = await connection.fetchval(CUSTOMERS_SQL[0], org)
+    rows = await connection.fetch(CUSTOMERS_SQL[1], org)
+    purchases = dict(await connection.fetch(CUSTOMERS_SQL[2], org, [row["id"] for row in rows]))
+    items = [
+        {
+            "id": str(row["id"]),
+            "name": row["name"],
+            "email": row["email"],
+            "phone": row["phone"],
+            "credit_limit": row["credit_limit"],
+            "total_purchases": purchases.get(row["id"], 0),
+            "currency": row["currency"],
+            "status": row["status"],
+            "tax_id": row["tax_id"],
+            "website": row["website"],
+            "social_media": orjson.loads(row["social_media"]),
+            "addresses": [_address(row, "billing"), _address(row, "shipping")],
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
+        for row in rows
+    ]
+    return orjson.dumps(_skeleton_page(items, total))
+
+
+def _skeleton_page(items: list[dict[str, Any]], total: int) -> dict[str, Any]:
+    return {"items": items, "total": total, "page": 1, "limit": 100, "has_more": total > 100}
+
+
+async def seed(graphql: GraphQL) -> uuid.UUID:
+    """100 customers; 100 issued invoices of the first one (3 lines, a payment each)."""
+    customers = [await new_customer(graphql, f"Customer {n:03}") for n in range(CUSTOMERS)]
+    lines = [
+        {"description": f"Line {n}", "quantity": "3", "unitPrice": 1999, "vatRate": "20"}
+        for n in range(3)
+    ]
+    for _ in range(INVOICES):
+        created = await graphql(
+            "mutation I($i: CreateDocumentInput!) {"
+            " createInvoice(input: $i, finalize: true) { id } }",
+            {"i": {"customerId": customers[0], "lines": lines}},
         )
-        registered.raise_for_status()
-        token = registered.json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
-
-        async def graphql(query: str, variables: dict[str, Any] | None = None) -> Any:
-            response = await client.post(
-                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-            )
-            response.raise_for_status()
-            body = response.json()
-            assert "errors" not in body, body
-            return body["data"]
-
-        customer = await graphql(
-            "mutation C($i: CreateCustomerInput!) { createCustomer(input: $i) { id } }",
-            {"i": {"name": "Acme", "email": "ap@acme.example", "currency": "EUR"}},
+        await graphql(
+            "mutation P($id: ID!) { recordPayment(invoiceId: $id, input: {amount: 1000})"
+            " { amount } }",
+            {"id": created["createInvoice"]["id"]},
         )
-        lines = [
-            {"description": f"Line {n}", "quantity": "3", "unitPrice": 1999, "vatRate": "20"}
-            for n in range(3)
-        ]
-        for _ in range(INVOICES):
-            created = await graphql(
-                "mutation I($i: CreateDocumentInput!) {"
-                " createInvoice(input: $i, finalize: true) { id } }",
-                {"i": {"customerId": customer["createCustomer"]["id"], "lines": lines}},
-            )
-            await graphql(
-                "mutation P($id: ID!) { recordPayment(invoiceId: $id, input: {amount: 1000})"
-                " { amount } }",
-                {"id": created["createInvoice"]["id"]},
-            )
-        org = uuid.UUID(
-            (await graphql("{ me { organization { id } } }"))["me"]["organization"]["id"]
-        )
+    return await organization_id(graphql)
 
-        async def via_graphql() -> None:
-            response = await client.post("/graphql", json={"query": PAGE}, headers=headers)
-            response.raise_for_status()
-            assert len(response.content) > 10_000
 
-        async def via_rest() -> None:
+async def postgraphile_page(server: PostGraphile, org: uuid.UUID) -> Callable[[], Awaitable[None]]:
+    """The same page in PostGraphile's names (relation fields looked up, not guessed)."""
+    customer = await field_of(server, "Invoice", "Customer")
+    lines = await field_of(server, "Invoice", "InvoiceLinesConnection")
+    payments = await field_of(server, "Invoice", "PaymentsConnection")
+    query = f"""
+    query Page($org: UUID!) {{
+      allInvoices(first: 100, condition: {{organizationId: $org}},
+                  orderBy: [CREATED_AT_ASC, ID_ASC]) {{
+        totalCount
+        nodes {{
+          id number status currency subtotal taxTotal total amountPaid issueDate taxBreakdown
+          customer: {customer} {{ id name email }}
+          lines: {lines}(orderBy: POSITION_ASC) {{
+            nodes {{ position description quantity unitPrice vatRate net }}
+          }}
+          payments: {payments}(orderBy: PAID_ON_ASC) {{ nodes {{ amount paidOn method }} }}
+        }}
+      }}
+    }}"""
+    variables = {"org": str(org)}
+    body = {"query": query, "variables": variables}
+    data = await server.graphql(query, variables)
+    page = data["allInvoices"]
+    assert page["totalCount"] == INVOICES and len(page["nodes"]) == INVOICES, page["totalCount"]
+    assert all(len(n["lines"]["nodes"]) == 3 for n in page["nodes"])
+
+    async def call() -> None:
+        response = await server.client.post("/graphql", json=body)
+        response.raise_for_status()
+        assert len(response.content) > 10_000
+
+    return call
+
+
+def comptoir_targets(bench: Bench, headers: dict[str, str], mode: str) -> list[Target]:
+    """The page as text and by hash, and the two REST lists, on one app."""
+    client = bench.client
+    sha256 = hashlib.sha256(PAGE.encode()).hexdigest()
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": sha256}}
+    suffix = f" ({mode})" if mode else ""
+
+    async def page() -> httpx.Response:
+        return expect(await client.post("/graphql", json={"query": PAGE}, headers=headers), BIG)
+
+    async def by_hash() -> httpx.Response:
+        response = await client.post("/graphql", json={"extensions": persisted}, headers=headers)
+        return expect(response, BIG)
+
+    def rest(path: str) -> Callable[[], Awaitable[httpx.Response]]:
+        async def call() -> httpx.Response:
             response = await client.get(
-                "/rest/skeleton-crm/api/v1/invoices", params={"limit": INVOICES}, headers=headers
+                f"{SKELETON_CRM}{path}", params={"limit": 100}, headers=headers
             )
-            response.raise_for_status()
+            return expect(response, BIG)
 
-        dsn = make_url(bench.url).set(drivername="postgresql").render_as_string(hide_password=False)
-        pool = await asyncpg.create_pool(dsn, min_size=8, max_size=8)
-        assert pool is not None
+        return call
 
-        async def via_raw() -> None:
-            async with pool.acquire() as connection:
-                assert len(await _raw_page(connection, org)) > 10_000
+    return [
+        Target(f"Comptoir /graphql page{suffix}", page, bench),
+        Target(f"Comptoir persisted page{suffix}", by_hash, bench),
+        Target(f"REST GET /invoices{suffix}", rest("/invoices"), bench),
+        Target(f"REST GET /customers{suffix}", rest("/customers"), bench),
+    ]
 
-        try:
-            for clients in (1, 8):
-                raw = await measure("raw asyncpg + orjson (no auth)", via_raw, runs, clients)
-                graphql_run = await measure(
-                    "GraphQL /graphql page", via_graphql, runs, clients, bench
+
+async def main(requests: int) -> None:
+    print(load())
+    async with bench_database() as database, AsyncExitStack() as stack:
+        modes = execution_modes()
+        apps = [await stack.enter_async_context(app_on(database, **s)) for _, s in modes]
+        headers, graphql = await registered_user(apps[0].client)
+        org = await seed(graphql)
+        # Persist the page's document (APQ: text and hash once) so it can be sent by hash.
+        sha256 = hashlib.sha256(PAGE.encode()).hexdigest()
+        for app in apps:
+            registered = await app.client.post(
+                "/graphql",
+                json={
+                    "query": PAGE,
+                    "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256}},
+                },
+                headers=headers,
+            )
+            expect(registered, BIG)
+        pool = await stack.enter_async_context(raw_pool(database))
+
+        targets = [
+            Target("raw asyncpg + orjson page (no auth)", raw_call(pool, _raw_page, org, BIG)),
+            Target("raw invoice list (no auth)", raw_call(pool, _raw_invoice_list, org, BIG)),
+            Target("raw customer list (no auth)", raw_call(pool, _raw_customer_list, org, BIG)),
+        ]
+        server = await stack.enter_async_context(postgraphile(database))
+        if server is not None:
+            targets.append(
+                Target(
+                    "PostGraphile 4.14 page", await postgraphile_page(server, org), None, server.pid
                 )
-                rest = await measure(
-                    "REST skeleton-crm GET /invoices", via_rest, runs, clients, bench
-                )
-                for result in (raw, graphql_run, rest):
-                    print(result.line())
-                print(
-                    f"  {clients} clients: GraphQL/raw {raw.rps / graphql_run.rps:.1f}x slower"
-                    f" (cpu {graphql_run.cpu_ms / raw.cpu_ms:.1f}x),"
-                    f" REST/raw {raw.rps / rest.rps:.1f}x slower"
-                    f" (cpu {rest.cpu_ms / raw.cpu_ms:.1f}x)"
-                )
-        finally:
-            await pool.close()
+            )
+        for (mode, _), app in zip(modes, apps, strict=True):
+            targets += comptoir_targets(app, headers, mode)
+        for clients in (1, 8):
+            report(await measure_all(targets, requests, clients, database.postmaster))
+
+
+def report(results: dict[str, Measure]) -> None:
+    """Ratios: the page against raw and PostGraphile, each REST list against its raw read."""
+    pages = [r for name, r in results.items() if "page" in name]
+    ratios(pages, results["raw asyncpg + orjson page (no auth)"], "raw page")
+    if "PostGraphile 4.14 page" in results:
+        ratios(pages, results["PostGraphile 4.14 page"], "PostGraphile")
+    for path, raw in (("/invoices", "raw invoice list"), ("/customers", "raw customer list")):
+        lists = [r for name, r in results.items() if f"GET {path}" in name]
+        ratios(lists, results[f"{raw} (no auth)"], raw)
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 50))
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 40))
