@@ -111,14 +111,6 @@ class Bench:
     def url(self) -> str:
         return self.database.url
 
-    def contract(self, name: str) -> ContractApp:
-        """The served app of a REST contract (its routes, documents and variables)."""
-        for route in self.app.routes:
-            served = getattr(route, "app", None)
-            if isinstance(served, ContractApp) and served.contract.name == name:
-                return served
-        raise LookupError(name)
-
 
 @asynccontextmanager
 async def bench_database() -> AsyncIterator[BenchDatabase]:
@@ -486,12 +478,21 @@ class Operation:
     variables: dict[str, Any]
 
 
+def contract_app(app: Starlette, name: str) -> ContractApp:
+    """The served app of a REST contract (its routes, documents and variables)."""
+    for route in app.routes:
+        served = getattr(route, "app", None)
+        if isinstance(served, ContractApp) and served.contract.name == name:
+            return served
+    raise LookupError(name)
+
+
 async def route_operation(
-    bench: Bench, contract: str, request: Callable[[], Awaitable[httpx.Response]]
+    app: Starlette, contract: str, request: Callable[[], Awaitable[httpx.Response]]
 ) -> Operation:
     """Send `request` once to a REST route of `contract` and record the operation the route
     ran: its document and the very variables the engine built from the request."""
-    served = bench.contract(contract)
+    served = contract_app(app, contract)
     seen: list[Operation] = []
     execute = served._execute
 

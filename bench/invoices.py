@@ -219,14 +219,16 @@ def _skeleton_page(items: list[dict[str, Any]], total: int) -> dict[str, Any]:
     return {"items": items, "total": total, "page": 1, "limit": 100, "has_more": total > 100}
 
 
-async def seed(graphql: GraphQL) -> uuid.UUID:
+async def seed(
+    graphql: GraphQL, invoices: int = INVOICES, customers_count: int = CUSTOMERS
+) -> uuid.UUID:
     """100 customers; 100 issued invoices of the first one (3 lines, a payment each)."""
-    customers = [await new_customer(graphql, f"Customer {n:03}") for n in range(CUSTOMERS)]
+    customers = [await new_customer(graphql, f"Customer {n:03}") for n in range(customers_count)]
     lines = [
         {"description": f"Line {n}", "quantity": "3", "unitPrice": 1999, "vatRate": "20"}
         for n in range(3)
     ]
-    for _ in range(INVOICES):
+    for _ in range(invoices):
         created = await graphql(
             "mutation I($i: CreateDocumentInput!) {"
             " createInvoice(input: $i, finalize: true) { id } }",

@@ -123,7 +123,7 @@ async def _raw_page(connection: asyncpg.Connection, org: uuid.UUID) -> bytes:
     return orjson.dumps({"data": {"salesOrders": {"totalCount": total, "nodes": nodes}}})
 
 
-async def seed(graphql: GraphQL) -> uuid.UUID:
+async def seed(graphql: GraphQL, orders: int = ORDERS) -> uuid.UUID:
     """100 confirmed orders of one customer, 3 catalog lines each."""
     customer = await new_customer(graphql)
     create_item = "mutation I($i: CreateCatalogItemInput!) { createCatalogItem(input: $i) { id } }"
@@ -136,7 +136,7 @@ async def seed(graphql: GraphQL) -> uuid.UUID:
         for n in range(3)
     ]
     lines = [{"itemId": item, "quantity": "3", "vatRate": "20"} for item in items]
-    for _ in range(ORDERS):
+    for _ in range(orders):
         await graphql(
             "mutation O($i: CreateSalesOrderInput!) {"
             " createSalesOrder(input: $i, confirm: true) { id } }",
@@ -172,7 +172,7 @@ async def comptoir_targets(bench: Bench, headers: dict[str, str], mode: str) -> 
 
             return call
 
-        operation = await route_operation(bench, contract, route())
+        operation = await route_operation(bench.app, contract, route())
         targets += [
             Target(f"REST {contract} GET /orders{suffix}", route(), bench),
             Target(

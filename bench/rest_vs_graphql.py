@@ -161,7 +161,7 @@ async def compare_contract(bench: Bench, contract: Contract, requests: int) -> l
 
     found: list[float] = []
     for name, route, min_bytes in (("list", listing, 10_000), ("create", create, 0)):
-        operation = await route_operation(bench, contract.name, route)
+        operation = await route_operation(bench.app, contract.name, route)
         replay = graphql_request(client, operation, contract.headers, min_bytes)
         rest, graphql = await compare_pair(
             f"{contract.name} {name} ({operation.name})", route, replay, requests, bench

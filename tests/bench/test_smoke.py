@@ -1,0 +1,71 @@
+"""The benchmarks' plumbing, on the test database (benchmarks themselves run by hand: see the
+README; nothing here is timed). The hand-written SQL of the raw baselines must keep reading
+what the GraphQL pages read, or the ratios compare different work."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import uuid
+
+import asyncpg
+import httpx
+import orjson
+from sqlalchemy.engine import make_url
+
+import bench
+from bench import invoices, orders
+from bench.harness import expect, graphql_caller, graphql_request, measure, route_operation
+from tests.conftest import App
+from tests.schema import bearer, register
+
+CUSTOMERS = "/rest/skeleton-crm/api/v1/customers"
+
+
+def test_every_bench_module_imports() -> None:
+    names = {module.name for module in pkgutil.iter_modules(bench.__path__)}
+    assert {"harness", "invoices", "orders", "postgraphile", "rest_vs_graphql"} <= names
+    for name in names:
+        importlib.import_module(f"bench.{name}")
+
+
+async def test_a_routes_recorded_operation_replays_on_graphql(app: App) -> None:
+    headers = bearer((await register(app, "bench@example.com"))["accessToken"])
+    created = expect(
+        await app.client.post(
+            CUSTOMERS, json={"name": "Acme", "email": "ap@acme.example"}, headers=headers
+        )
+    )
+
+    async def listing() -> httpx.Response:
+        return await app.client.get(CUSTOMERS, params={"limit": 100}, headers=headers)
+
+    operation = await route_operation(app.asgi, "skeleton-crm", listing)
+    assert operation.name == "SkeletonListCustomers"
+    assert operation.variables["first"] == 100
+    replayed = (await graphql_request(app.client, operation, headers)()).json()["data"]
+    assert [node["id"] for node in replayed["customers"]["nodes"]] == [created.json()["id"]]
+    measured = await measure("list", listing, 3)
+    assert measured.requests == 3 and measured.statements is None
+
+
+async def test_the_raw_reads_match_the_graphql_pages(app: App, database_url: str) -> None:
+    headers = bearer((await register(app, "bench@example.com"))["accessToken"])
+    graphql = graphql_caller(app.client, headers)
+    org = await invoices.seed(graphql, invoices=2, customers_count=2)
+    assert org == await orders.seed(graphql, orders=2)
+    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        for module, name in ((invoices, "invoices"), (orders, "salesOrders")):
+            raw = orjson.loads(await module._raw_page(connection, org))
+            page = await graphql(module.PAGE)
+            assert raw["data"][name]["totalCount"] == 2
+            assert raw["data"] == page
+        for read, count in ((invoices._raw_invoice_list, 2), (invoices._raw_customer_list, 3)):
+            listed = orjson.loads(await read(connection, org))
+            assert listed["total"] == len(listed["items"]) == count
+        nobody = orjson.loads(await invoices._raw_customer_list(connection, uuid.uuid4()))
+        assert nobody["items"] == []
+    finally:
+        await connection.close()
