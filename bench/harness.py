@@ -58,20 +58,25 @@ def process_cpu(pid: int) -> float:
     return _stat(pid)[1]
 
 
+def _runtime(pid: int) -> float:
+    """CPU seconds of a single-threaded process, to the nanosecond (the scheduler's count;
+    /proc/<pid>/stat counts in 10 ms ticks, too coarse for a backend's share of a request)."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
 def postgres_cpu(postmaster: int) -> float:
     """CPU seconds used so far by a PostgreSQL server: the postmaster, its live backends and
-    those that have exited (the postmaster reaps them, so they count in its children's time)."""
-    _, own, reaped = _stat(postmaster)
-    total = own + reaped
+    those that have exited (the postmaster reaps them, so they count in its children's time).
+    Every PostgreSQL process is single-threaded."""
+    total = _runtime(postmaster) + _stat(postmaster)[2]
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            parent, cpu, _ = _stat(int(entry.name))
+            if _stat(int(entry.name))[0] == postmaster:
+                total += _runtime(int(entry.name))
         except (OSError, ValueError, IndexError):  # gone meanwhile, or not readable
             continue
-        if parent == postmaster:
-            total += cpu
     return total
 
 
@@ -330,11 +335,12 @@ async def measure(
     *,
     postgres: int | None = None,
     server: int | None = None,
+    warm_up: int = 2,
 ) -> Measure:
     """`requests` calls spread over `clients` concurrent loops. CPU is read from this process,
     from `server` (a pid) when given, and from PostgreSQL (`postgres`, a postmaster pid, by
     default the bench app's)."""
-    for _ in range(2):  # warm-up at the same concurrency (the pool grows to what it needs)
+    for _ in range(warm_up):  # at the same concurrency (the pool grows to what it needs)
         await asyncio.gather(*(call() for _ in range(clients)))
     if bench is not None:
         bench.peak = bench.checked_out
@@ -427,13 +433,23 @@ async def compare_pair(
     labels: tuple[str, str] = ("REST", "GraphQL"),
 ) -> tuple[Measure, Measure]:
     """Two calls that should cost the same (a REST route and the operation it runs), measured
-    alternately in halves (the machine's load drifts), and the ratio of the first to the
-    second by time and by CPU (all processes, PostgreSQL included)."""
-    half = max(requests // 2, 1)
+    alternately in rounds of 10 requests (the machine's load drifts: each side sees the same
+    drift), and the ratio of the first to the second by time and by CPU (all processes,
+    PostgreSQL included)."""
+    rounds = max(requests // 10, 2)
     runs: tuple[list[Measure], list[Measure]] = ([], [])
-    for _ in range(2):
+    for round in range(rounds):
         for call, label, into in ((first, labels[0], runs[0]), (second, labels[1], runs[1])):
-            into.append(await measure(f"{label} {name}", call, half, 1, bench))
+            into.append(
+                await measure(
+                    f"{label} {name}",
+                    call,
+                    requests // rounds,
+                    1,
+                    bench,
+                    warm_up=2 if round == 0 else 0,
+                )
+            )
     a, b = merged(runs[0]), merged(runs[1])
     print(a.line())
     print(b.line())
