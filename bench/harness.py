@@ -438,7 +438,7 @@ async def compare_pair(
     PostgreSQL included)."""
     rounds = max(requests // 10, 2)
     runs: tuple[list[Measure], list[Measure]] = ([], [])
-    for round in range(rounds):
+    for index in range(rounds):
         for call, label, into in ((first, labels[0], runs[0]), (second, labels[1], runs[1])):
             into.append(
                 await measure(
@@ -447,7 +447,7 @@ async def compare_pair(
                     requests // rounds,
                     1,
                     bench,
-                    warm_up=2 if round == 0 else 0,
+                    warm_up=2 if index == 0 else 0,
                 )
             )
     a, b = merged(runs[0]), merged(runs[1])
