@@ -190,7 +190,8 @@ def report(results: dict[str, Measure]) -> None:
     names = list(results)
     for index, name in enumerate(names):
         if name.startswith("REST "):  # followed by the operation it runs
-            ratios([results[names[index + 1]]], results[name], name)
+            operation = names[index + 1]
+            ratios([results[name]], results[operation], f"{operation}, which it runs")
 
 
 async def main(requests: int) -> None:
