@@ -8,7 +8,7 @@ variables, same credentials) are measured alternately. Ratios are REST over Grap
 and by CPU (this process holds client and server; PostgreSQL's CPU is added); the aim is
 at most 1.05.
 
-Run: .venv/bin/python -m bench.rest_vs_graphql [requests]
+Run: .venv/bin/python -m bench.rest_vs_graphql [requests] [per-field|compiled]
 """
 
 from __future__ import annotations
@@ -170,10 +170,14 @@ async def compare_contract(bench: Bench, contract: Contract, requests: int) -> l
     return found
 
 
-async def main(requests: int) -> None:
+async def main(requests: int, mode: str | None = None) -> None:
     print(load())
-    modes = execution_modes()
-    label, settings = modes[-1]  # compiled when there is such a thing: what REST routes run
+    modes = dict(execution_modes())
+    # By default compiled when there is such a thing (what REST routes run); or as asked.
+    label = mode if mode is not None else list(modes)[-1]
+    if label not in modes:
+        raise SystemExit(f"execution {label!r} is not available here: {list(modes)}")
+    settings = modes[label]
     if label:
         print(f"execution: {label}")
     async with bench_app_and_database(**settings) as bench:
@@ -188,4 +192,9 @@ async def main(requests: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 60))
+    asyncio.run(
+        main(
+            int(sys.argv[1]) if len(sys.argv) > 1 else 60,
+            sys.argv[2] if len(sys.argv) > 2 else None,
+        )
+    )
