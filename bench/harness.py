@@ -388,6 +388,7 @@ class Target:
     call: Callable[[], Awaitable[Any]]
     bench: Bench | None = None
     server: int | None = None
+    runs: str | None = None  # the name of the target running the same operation directly
 
 
 async def measure_all(
@@ -409,6 +410,16 @@ async def measure_all(
         results[target.name] = result
         print(result.line(), flush=True)
     return results
+
+
+async def same_answers(targets: Sequence[Target]) -> None:
+    """The same request to each execution mode must answer the same bytes, or the comparison
+    is not fair: say so before measuring."""
+    bodies = {target.name: (await target.call()).content for target in targets}
+    if len(set(bodies.values())) > 1:
+        print(f"WARNING: different answers: {', '.join(bodies)}")
+    elif len(bodies) > 1:
+        print(f"same bytes: {', '.join(bodies)}")
 
 
 def ratios(results: Sequence[Measure], baseline: Measure, label: str) -> None:

@@ -51,6 +51,7 @@ from bench.harness import (
     raw_call,
     raw_pool,
     registered_user,
+    same_answers,
 )
 from bench.postgraphile import PostGraphile, field_of, postgraphile
 
@@ -341,8 +342,12 @@ async def main(requests: int) -> None:
                     "PostGraphile 4.14 page", await postgraphile_page(server, org), None, server.pid
                 )
             )
-        for (mode, _), app in zip(modes, apps, strict=True):
-            targets += comptoir_targets(app, headers, mode)
+        per_mode = [
+            comptoir_targets(app, headers, mode) for (mode, _), app in zip(modes, apps, strict=True)
+        ]
+        for same in zip(*per_mode, strict=True):
+            await same_answers(same)
+            targets += same
         for clients in (1, 8):
             report(await measure_all(targets, requests, clients, database.postmaster))
 
