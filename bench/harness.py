@@ -388,7 +388,7 @@ class Target:
     call: Callable[[], Awaitable[Any]]
     bench: Bench | None = None
     server: int | None = None
-    runs: str | None = None  # the name of the target running the same operation directly
+    baseline: str | None = None  # the name of the target it is compared with
 
 
 async def measure_all(
@@ -420,6 +420,16 @@ async def same_answers(targets: Sequence[Target]) -> None:
         print(f"WARNING: different answers: {', '.join(bodies)}")
     elif len(bodies) > 1:
         print(f"same bytes: {', '.join(bodies)}")
+
+
+def against_baselines(targets: Sequence[Target], results: dict[str, Measure]) -> None:
+    """The ratios of each target that names a baseline, grouped by baseline."""
+    groups: dict[str, list[Measure]] = {}
+    for target in targets:
+        if target.baseline is not None:
+            groups.setdefault(target.baseline, []).append(results[target.name])
+    for baseline, group in groups.items():
+        ratios(group, results[baseline], baseline)
 
 
 def ratios(results: Sequence[Measure], baseline: Measure, label: str) -> None:

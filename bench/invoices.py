@@ -39,6 +39,7 @@ from bench.harness import (
     GraphQL,
     Measure,
     Target,
+    against_baselines,
     app_on,
     bench_database,
     execution_modes,
@@ -56,7 +57,12 @@ from bench.harness import (
 from bench.postgraphile import PostGraphile, field_of, postgraphile
 
 INVOICES = 100
-BIG = 10_000  # bytes: every response measured here is a page of 100 rows
+BIG = 10_000  # bytes: a page of 100 rows is at least this
+ONE = 300  # bytes: one invoice or customer is at least this
+RAW = "raw asyncpg + orjson page (no auth)"
+RAW_LISTS = ("raw invoice list (no auth)", "raw customer list (no auth)")
+RAW_ONE = ("raw invoice (no auth)", "raw customer (no auth)")
+POSTGRAPHILE = "PostGraphile 4.14 page"
 CUSTOMERS = 100
 PAGE = """
 query Page {
@@ -91,17 +97,30 @@ SUMMARIES_SQL = [
        WHERE i.organization_id = $1 AND i.kind = 'invoice'
        ORDER BY i.created_at, i.id LIMIT 100""",
 ]
+CUSTOMER_COLUMNS = """id, name, email, phone, credit_limit, currency, status, tax_id, website,
+    social_media, billing_street, billing_city, billing_region, billing_postal_code,
+    billing_country, shipping_street, shipping_city, shipping_region, shipping_postal_code,
+    shipping_country, created_at, updated_at"""
 CUSTOMERS_SQL = [
     "SELECT count(*) FROM customers WHERE organization_id = $1 AND deleted_at IS NULL",
-    """SELECT id, name, email, phone, credit_limit, currency, status, tax_id, website,
-              social_media, billing_street, billing_city, billing_region, billing_postal_code,
-              billing_country, shipping_street, shipping_city, shipping_region,
-              shipping_postal_code, shipping_country, created_at, updated_at
-       FROM customers WHERE organization_id = $1 AND deleted_at IS NULL
-       ORDER BY created_at, id LIMIT 100""",
+    f"SELECT {CUSTOMER_COLUMNS} FROM customers WHERE organization_id = $1"
+    " AND deleted_at IS NULL ORDER BY created_at, id LIMIT 100",
     """SELECT customer_id, sum(CASE WHEN kind = 'credit_note' THEN -total ELSE total END)::bigint
        FROM invoices WHERE organization_id = $1 AND customer_id = ANY($2::uuid[])
          AND kind <> 'quote' AND status <> 'draft' GROUP BY customer_id""",
+    f"SELECT {CUSTOMER_COLUMNS} FROM customers"
+    " WHERE organization_id = $1 AND id = $2 AND deleted_at IS NULL",
+]
+DETAIL_SQL = [
+    """SELECT i.id, i.number, i.customer_id, c.name, i.subtotal, i.tax_total, i.total,
+              i.amount_paid, i.currency, i.status, i.issue_date, i.due_date, i.created_at,
+              i.notes, i.sent_at, i.paid_at, i.cancelled_at, i.updated_at
+       FROM invoices i JOIN customers c ON c.id = i.customer_id
+       WHERE i.organization_id = $1 AND i.id = $2 AND i.kind = 'invoice'""",
+    """SELECT id, position, description, quantity, unit_price, net FROM invoice_lines
+       WHERE organization_id = $1 AND invoice_id = $2 ORDER BY position""",
+    """SELECT id, invoice_id, amount, currency, method, reference, paid_on, created_at
+       FROM payments WHERE organization_id = $1 AND invoice_id = $2 ORDER BY paid_on""",
 ]
 
 
@@ -154,38 +173,100 @@ async def _raw_page(connection: asyncpg.Connection, org: uuid.UUID) -> bytes:
     return orjson.dumps({"data": {"invoices": {"totalCount": total, "nodes": nodes}}})
 
 
+def _summary(row: asyncpg.Record) -> dict[str, Any]:
+    """An invoice as skeleton-crm lists it (`summary` in its routes)."""
+    return {
+        "id": str(row["id"]),
+        "number": row["number"],
+        "customer_id": str(row["customer_id"]),
+        "customer_name": row["name"],
+        "subtotal": row["subtotal"],
+        "tax_total": row["tax_total"],
+        "total": row["total"],
+        "amount_paid": row["amount_paid"],
+        "amount_due": row["total"] - row["amount_paid"],
+        "currency": row["currency"],
+        "status": "sent" if row["status"] == "issued" else row["status"],  # the contract's word
+        "issue_date": row["issue_date"],
+        "due_date": row["due_date"],
+        "created_at": row["created_at"],
+    }
+
+
 async def _raw_invoice_list(connection: asyncpg.Connection, org: uuid.UUID) -> bytes:
     """skeleton-crm's invoice list by hand: summaries with the customer's name."""
     total = await connection.fetchval(SUMMARIES_SQL[0], org)
-    items = [
-        {
-            "id": str(row["id"]),
-            "invoice_number": row["number"],
-            "customer_id": str(row["customer_id"]),
-            "customer_name": row["name"],
-            "subtotal": row["subtotal"],
-            "tax_amount": row["tax_total"],
-            "total": row["total"],
-            "amount_paid": row["amount_paid"],
-            "amount_due": row["total"] - row["amount_paid"],
-            "currency": row["currency"],
-            "status": row["status"],
-            "issue_date": row["issue_date"],
-            "due_date": row["due_date"],
-            "created_at": row["created_at"],
-        }
-        for row in await connection.fetch(SUMMARIES_SQL[1], org)
-    ]
+    items = [_summary(row) for row in await connection.fetch(SUMMARIES_SQL[1], org)]
     return orjson.dumps(_skeleton_page(items, total))
+
+
+async def _raw_invoice(connection: asyncpg.Connection, org: uuid.UUID, id: uuid.UUID) -> bytes:
+    """skeleton-crm's invoice by hand: the summary, its lines and payments."""
+    row = await connection.fetchrow(DETAIL_SQL[0], org, id)
+    assert row is not None
+    lines = [
+        {
+            "id": str(line["id"]),
+            "position": line["position"],
+            "description": line["description"],
+            "quantity": float(line["quantity"]),
+            "unit_price": line["unit_price"],
+            "currency": row["currency"],
+            "total": line["net"],
+        }
+        for line in await connection.fetch(DETAIL_SQL[1], org, id)
+    ]
+    payments = [
+        {**dict(payment), "id": str(payment["id"]), "invoice_id": str(payment["invoice_id"])}
+        for payment in await connection.fetch(DETAIL_SQL[2], org, id)
+    ]
+    invoice = {
+        **_summary(row),
+        "notes": row["notes"],
+        "lines": lines,
+        "payments": payments,
+        "sent_at": row["sent_at"],
+        "paid_at": row["paid_at"],
+        "cancelled_at": row["cancelled_at"],
+        "updated_at": row["updated_at"],
+    }
+    return orjson.dumps(invoice)
 
 
 def _address(row: asyncpg.Record, prefix: str) -> dict[str, Any]:
     return {
         "street": row[f"{prefix}_street"],
         "city": row[f"{prefix}_city"],
-        "state": row[f"{prefix}_region"],
+        "region": row[f"{prefix}_region"],
         "postal_code": row[f"{prefix}_postal_code"],
         "country": row[f"{prefix}_country"],
+    }
+
+
+def _customer(row: asyncpg.Record, purchases: dict[uuid.UUID, int]) -> dict[str, Any]:
+    """A customer as skeleton-crm answers it (`customer` in its routes)."""
+    addresses = []
+    for kind in ("billing", "shipping"):
+        address = _address(row, kind)
+        if any(value is not None for value in address.values()):
+            address["state"] = address.pop("region")
+            addresses.append({"type": kind, **address})
+    return {
+        "id": str(row["id"]),
+        "name": row["name"],
+        "email": row["email"],
+        "phone": row["phone"],
+        "credit_limit": row["credit_limit"],
+        "total_purchases": purchases.get(row["id"], 0),
+        "currency": row["currency"],
+        "active": row["status"] == "active",
+        "tax_id": row["tax_id"],
+        "website": row["website"],
+        "social_media": orjson.loads(row["social_media"]),
+        "address": _address(row, "billing"),
+        "addresses": addresses,
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
     }
 
 
@@ -194,30 +275,32 @@ async def _raw_customer_list(connection: asyncpg.Connection, org: uuid.UUID) -> 
     total = await connection.fetchval(CUSTOMERS_SQL[0], org)
     rows = await connection.fetch(CUSTOMERS_SQL[1], org)
     purchases = dict(await connection.fetch(CUSTOMERS_SQL[2], org, [row["id"] for row in rows]))
-    items = [
-        {
-            "id": str(row["id"]),
-            "name": row["name"],
-            "email": row["email"],
-            "phone": row["phone"],
-            "credit_limit": row["credit_limit"],
-            "total_purchases": purchases.get(row["id"], 0),
-            "currency": row["currency"],
-            "status": row["status"],
-            "tax_id": row["tax_id"],
-            "website": row["website"],
-            "social_media": orjson.loads(row["social_media"]),
-            "addresses": [_address(row, "billing"), _address(row, "shipping")],
-            "created_at": row["created_at"],
-            "updated_at": row["updated_at"],
-        }
-        for row in rows
-    ]
-    return orjson.dumps(_skeleton_page(items, total))
+    return orjson.dumps(_skeleton_page([_customer(row, purchases) for row in rows], total))
+
+
+async def _raw_customer(connection: asyncpg.Connection, org: uuid.UUID, id: uuid.UUID) -> bytes:
+    """skeleton-crm's customer by hand, with its total purchases."""
+    row = await connection.fetchrow(CUSTOMERS_SQL[3], org, id)
+    assert row is not None
+    purchases = dict(await connection.fetch(CUSTOMERS_SQL[2], org, [id]))
+    return orjson.dumps(_customer(row, purchases))
 
 
 def _skeleton_page(items: list[dict[str, Any]], total: int) -> dict[str, Any]:
     return {"items": items, "total": total, "page": 1, "limit": 100, "has_more": total > 100}
+
+
+async def first_invoice(
+    connection: asyncpg.Connection, org: uuid.UUID
+) -> tuple[uuid.UUID, uuid.UUID]:
+    """The oldest invoice's id and its customer's (the details measured)."""
+    row = await connection.fetchrow(
+        "SELECT id, customer_id FROM invoices WHERE organization_id = $1"
+        " ORDER BY created_at, id LIMIT 1",
+        org,
+    )
+    assert row is not None
+    return row["id"], row["customer_id"]
 
 
 async def seed(
@@ -278,8 +361,10 @@ async def postgraphile_page(server: PostGraphile, org: uuid.UUID) -> Callable[[]
     return call
 
 
-def comptoir_targets(bench: Bench, headers: dict[str, str], mode: str) -> list[Target]:
-    """The page as text and by hash, and the two REST lists, on one app."""
+def comptoir_targets(
+    bench: Bench, headers: dict[str, str], mode: str, invoice: uuid.UUID, customer: uuid.UUID
+) -> list[Target]:
+    """The page as text and by hash, and the two REST lists and details, on one app."""
     client = bench.client
     sha256 = hashlib.sha256(PAGE.encode()).hexdigest()
     persisted = {"persistedQuery": {"version": 1, "sha256Hash": sha256}}
@@ -292,20 +377,32 @@ def comptoir_targets(bench: Bench, headers: dict[str, str], mode: str) -> list[T
         response = await client.post("/graphql", json={"extensions": persisted}, headers=headers)
         return expect(response, BIG)
 
-    def rest(path: str) -> Callable[[], Awaitable[httpx.Response]]:
+    def rest(path: str, min_bytes: int = BIG) -> Callable[[], Awaitable[httpx.Response]]:
+        params = {"limit": 100} if min_bytes == BIG else {}
+
         async def call() -> httpx.Response:
-            response = await client.get(
-                f"{SKELETON_CRM}{path}", params={"limit": 100}, headers=headers
-            )
-            return expect(response, BIG)
+            response = await client.get(f"{SKELETON_CRM}{path}", params=params, headers=headers)
+            return expect(response, min_bytes)
 
         return call
 
     return [
         Target(f"Comptoir /graphql page{suffix}", page, bench),
         Target(f"Comptoir persisted page{suffix}", by_hash, bench),
-        Target(f"REST GET /invoices{suffix}", rest("/invoices"), bench),
-        Target(f"REST GET /customers{suffix}", rest("/customers"), bench),
+        Target(f"REST GET /invoices{suffix}", rest("/invoices"), bench, baseline=RAW_LISTS[0]),
+        Target(f"REST GET /customers{suffix}", rest("/customers"), bench, baseline=RAW_LISTS[1]),
+        Target(
+            f"REST GET /invoices/{{id}}{suffix}",
+            rest(f"/invoices/{invoice}", ONE),
+            bench,
+            baseline=RAW_ONE[0],
+        ),
+        Target(
+            f"REST GET /customers/{{id}}{suffix}",
+            rest(f"/customers/{customer}", ONE),
+            bench,
+            baseline=RAW_ONE[1],
+        ),
     ]
 
 
@@ -330,38 +427,41 @@ async def main(requests: int) -> None:
             expect(registered, BIG)
         pool = await stack.enter_async_context(raw_pool(database))
 
+        async with pool.acquire() as connection:
+            invoice, customer = await first_invoice(connection, org)
         targets = [
-            Target("raw asyncpg + orjson page (no auth)", raw_call(pool, _raw_page, org, BIG)),
-            Target("raw invoice list (no auth)", raw_call(pool, _raw_invoice_list, org, BIG)),
-            Target("raw customer list (no auth)", raw_call(pool, _raw_customer_list, org, BIG)),
+            Target(RAW, raw_call(pool, _raw_page, org, BIG)),
+            Target(RAW_LISTS[0], raw_call(pool, _raw_invoice_list, org, BIG)),
+            Target(RAW_LISTS[1], raw_call(pool, _raw_customer_list, org, BIG)),
+            Target(RAW_ONE[0], raw_call(pool, lambda c, o: _raw_invoice(c, o, invoice), org, ONE)),
+            Target(
+                RAW_ONE[1], raw_call(pool, lambda c, o: _raw_customer(c, o, customer), org, ONE)
+            ),
         ]
         server = await stack.enter_async_context(postgraphile(database))
         if server is not None:
             targets.append(
-                Target(
-                    "PostGraphile 4.14 page", await postgraphile_page(server, org), None, server.pid
-                )
+                Target(POSTGRAPHILE, await postgraphile_page(server, org), None, server.pid)
             )
         per_mode = [
-            comptoir_targets(app, headers, mode) for (mode, _), app in zip(modes, apps, strict=True)
+            comptoir_targets(app, headers, mode, invoice, customer)
+            for (mode, _), app in zip(modes, apps, strict=True)
         ]
         for same in zip(*per_mode, strict=True):
             await same_answers(same)
             targets += same
         for clients in (1, 8):
-            report(await measure_all(targets, requests, clients, database.postmaster))
+            report(targets, await measure_all(targets, requests, clients, database.postmaster))
 
 
-def report(results: dict[str, Measure]) -> None:
-    """Ratios: the page against raw and PostGraphile, each REST list against its raw read."""
+def report(targets: list[Target], results: dict[str, Measure]) -> None:
+    """The pages against raw SQL and PostGraphile; each REST route against its raw read."""
     pages = [r for name, r in results.items() if "page" in name]
-    ratios(pages, results["raw asyncpg + orjson page (no auth)"], "raw page")
-    if "PostGraphile 4.14 page" in results:
+    ratios(pages, results[RAW], RAW)
+    if POSTGRAPHILE in results:
         comptoir = [r for r in pages if r.name.startswith("Comptoir")]
-        ratios(comptoir, results["PostGraphile 4.14 page"], "PostGraphile")
-    for path, raw in (("/invoices", "raw invoice list"), ("/customers", "raw customer list")):
-        lists = [r for name, r in results.items() if f"GET {path}" in name]
-        ratios(lists, results[f"{raw} (no auth)"], raw)
+        ratios(comptoir, results[POSTGRAPHILE], POSTGRAPHILE)
+    against_baselines(targets, results)
 
 
 if __name__ == "__main__":
