@@ -41,6 +41,7 @@ from server.heap import tune_garbage_collector
 from server.settings import Settings
 
 _TICKS = os.sysconf("SC_CLK_TCK")
+PROC = Path("/proc/self/schedstat").exists()  # Linux; elsewhere only this process's CPU is read
 
 
 # --- CPU read from /proc ------------------------------------------------------------------
@@ -356,10 +357,10 @@ async def measure(
             await call()
 
     def server_cpu() -> float:
-        return process_cpu(server) if server else 0.0
+        return process_cpu(server) if server and PROC else 0.0
 
     def database_cpu() -> float:
-        return postgres_cpu(postgres) if postgres else 0.0
+        return postgres_cpu(postgres) if postgres and PROC else 0.0
 
     outside, database = server_cpu(), database_cpu()
     cpu_started, started = time.process_time(), time.perf_counter()
