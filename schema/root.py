@@ -37,7 +37,6 @@ from schema.cost import QueryCostLimiter
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
-from schema.execution import FastLeafExecution
 from schema.files.mutations import FilesMutation
 from schema.files.queries import FilesQuery
 from schema.geography.mutations import GeographyMutation
@@ -66,6 +65,7 @@ from schema.purchasing.operations import PurchasingMutation, PurchasingQuery
 from schema.sales.mutations import SalesMutation
 from schema.sales.queries import SalesQuery
 from schema.scalars import SCALAR_MAP
+from schema.shared_events import SharedEventExecution
 from schema.webhooks.mutations import WebhooksMutation
 from schema.webhooks.queries import WebhooksQuery
 
@@ -191,7 +191,7 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
-        execution_context_class=cast("type[Executor[Any]]", FastLeafExecution),
+        execution_context_class=cast("type[Executor[Any]]", SharedEventExecution),
         extensions=extensions,
     )
 

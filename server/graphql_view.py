@@ -44,6 +44,7 @@ from schema.credentials import from_connection_params, from_headers
 from schema.events import EventSource
 from server.metrics import SCOPE_KEY, Metrics, RequestLabels
 from server.persisted import PersistedDocuments, RequestRefused
+from server.ws_outbox import DEFAULT_LIMIT, OutboxTransportWS
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 # How Strawberry words its refusal of a mutation (or subscription) sent with GET.
@@ -107,6 +108,9 @@ _graphql_response_json: ContextVar[bool] = ContextVar("graphql_response_json", d
 
 
 class ComptoirGraphQL(GraphQL[Context, None]):
+    # Subscriptions never wait for a client's socket (see server.ws_outbox).
+    graphql_transport_ws_handler_class = OutboxTransportWS
+
     def __init__(
         self,
         schema: strawberry.Schema,
@@ -123,6 +127,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         metrics: Metrics | None = None,
         allowed_origins: Sequence[str] = (),
         credential_recheck_seconds: float = 15.0,
+        outbox_limit: int = DEFAULT_LIMIT,
     ) -> None:
         super().__init__(
             schema,
@@ -142,6 +147,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         self.upload_policy = upload_policy or UploadPolicy()
         self.integrations = integrations
         self.credential_recheck_seconds = credential_recheck_seconds
+        self.outbox_limit = outbox_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     invitation_days: int = 7
     # How often a websocket re-checks the credential that opened it (logout, removal…).
     credential_recheck_seconds: float = 15.0
+    # Messages a websocket may have waiting to be sent; past it the client is too slow and is
+    # closed with 1013 (server.ws_outbox).
+    ws_outbox_limit: int = 500
     # GraphiQL at GET /graphql; unset means on, except with COMPTOIR_ENV=production.
     graphiql: bool | None = None
     run_worker: bool = True

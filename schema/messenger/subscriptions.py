@@ -26,7 +26,7 @@ from resolvers.notifications.access import require_recipient
 from resolvers.notifications.inbox import get_notification
 from resolvers.notifications.raising import CREATED as NOTIFICATION_CREATED
 from schema.context import Context
-from schema.events import TopicEvent, cursor_of, parse_cursor
+from schema.events import SharedKey, TopicEvent, cursor_of, parse_cursor, shared_key
 from schema.identity.types import User
 from schema.ids import parse_id
 from schema.loaders import event_loaders, fresh_loaders, loaders
@@ -60,6 +60,7 @@ _CHANGE_KINDS = {kind.value for kind in ConversationEventKind}
 class MessageEvent:
     cursor: str
     message: Message
+    shared_key: strawberry.Private[SharedKey] = None
 
 
 @strawberry.type(description="A change in a conversation; pass `cursor` back as `after`.")
@@ -73,12 +74,15 @@ class ConversationEvent:
     message: Message | None = strawberry.field(description="The message edited or deleted.")
     key: strawberry.Private[uuid.UUID]
     user_key: strawberry.Private[uuid.UUID | None]
+    shared_key: strawberry.Private[SharedKey] = None
 
     @strawberry.field(description="The conversation as it is now.")
     async def conversation(self, info: strawberry.Info) -> Conversation | None:
         ctx = info.context
         found = await loaders(ctx.db, ctx.tenant).conversations.load(self.key)
-        return Conversation.from_model(found, viewer_of(ctx)) if found else None
+        if found is None:
+            return None
+        return Conversation.from_model(found, None, viewer_from_context=True)
 
     @strawberry.field
     async def user(self, info: strawberry.Info) -> User | None:
@@ -107,6 +111,7 @@ class TypingEvent:
 class NotificationEvent:
     cursor: str
     notification: Notification
+    shared_key: strawberry.Private[SharedKey] = None
 
 
 async def _conversation_stream(
@@ -143,7 +148,9 @@ class MessengerSubscription:
                 return
             if event.kind == kinds.MESSAGE_CREATED:
                 yield MessageEvent(
-                    cursor=cursor_of(event), message=Message.from_snapshot(event.payload)
+                    cursor=cursor_of(event),
+                    message=Message.from_snapshot(event.payload),
+                    shared_key=shared_key(event),
                 )
 
     @strawberry.subscription(
@@ -171,6 +178,7 @@ class MessengerSubscription:
                 message=message,
                 key=key,
                 user_key=uuid.UUID(user) if user else None,
+                shared_key=shared_key(event),
             )
             if _removes(event, viewer):
                 return
@@ -215,5 +223,7 @@ class MessengerSubscription:
                     continue  # deleted since: nothing to show
                 fresh_loaders(ctx.db, ctx.tenant)
                 yield NotificationEvent(
-                    cursor=cursor_of(event), notification=Notification.from_model(found)
+                    cursor=cursor_of(event),
+                    notification=Notification.from_model(found),
+                    shared_key=shared_key(event),
                 )

@@ -1,0 +1,217 @@
+"""One execution per event for every subscriber of this process who asked the same thing.
+
+A subscription resolver yields a root value per subscriber and event. When that root value
+carries a `shared_key` (the event's identity: topic and id), it promises to be a function of
+the event and the subscription's arguments only, and the selection is executed once per
+
+    (event, organization, document, operation name, variables)
+
+and the result (one `ExecutionResult`, its `data` a `SharedData` that caches its encoded
+`next` payload) is handed to every subscriber with that key. Per-subscriber decisions (access
+when the subscription starts, who receives which event) stay in the resolvers, before this.
+
+What a result truly depends on beyond that is found out while executing, not declared: field
+resolvers of a shared execution see the context through `_ViewerProbe`, which records any read
+of something about the viewer (`actor`, credentials, the request…; only `VIEWER_FREE`
+attributes are not). A result whose execution read none of it is the same for every viewer of
+the organization and is shared; one that did (`isMine`-like fields, unread counts, archive
+state, permission checks) is kept for that exact actor only (user, organization, roles,
+permissions, credential), and every other viewer executes (once per actor) on their own.
+
+Results are kept for `KEEP_SECONDS` (subscribers of one event ask within milliseconds of each
+other) and at most `KEEP_ENTRIES` of them. Counts are in `STATS` (exported by /metrics).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Hashable
+from dataclasses import dataclass
+from typing import Any, Final
+
+import orjson
+from graphql import ExecutionResult
+
+from schema.execution import FastLeafExecution
+
+# Context attributes that say nothing about who the viewer is: the organization is part of the
+# key, the rest is process-wide (database, storage, event source, configuration).
+VIEWER_FREE: Final = frozenset(
+    {
+        "db",
+        "tenant",
+        "session",
+        "events",
+        "storage",
+        "upload_policy",
+        "integrations",
+        "require_integrations",
+        "auth",
+    }
+)
+KEEP_SECONDS: Final = 10.0
+KEEP_ENTRIES: Final = 512
+
+
+class SharedData(dict[str, Any]):
+    """A shared result's `data`; `payload` is the encoded `next` payload, built once."""
+
+    __slots__ = ("payload",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.payload: str | None = None
+
+    def encoded(self) -> str:
+        if self.payload is None:
+            self.payload = orjson.dumps({"data": self}).decode()
+        return self.payload
+
+
+@dataclass
+class Stats:
+    executions: int = 0  # shared-key selections executed
+    reused: int = 0  # results handed to a subscriber without executing
+
+
+STATS: Final = Stats()
+
+
+class _ViewerProbe:
+    """The context as a shared execution's resolvers see it."""
+
+    __slots__ = ("_context", "viewer_read")
+
+    def __init__(self, context: Any) -> None:
+        object.__setattr__(self, "_context", context)
+        object.__setattr__(self, "viewer_read", False)
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in VIEWER_FREE:
+            object.__setattr__(self, "viewer_read", True)
+        return getattr(self._context, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, "viewer_read", True)
+        setattr(self._context, name, value)
+
+
+@dataclass
+class _Entry:
+    done: asyncio.Future[tuple[ExecutionResult, bool] | None]  # None: failed, run your own
+    created: float
+
+
+_results: OrderedDict[Hashable, _Entry] = OrderedDict()
+
+
+def _freeze(value: Any) -> Hashable:
+    if isinstance(value, dict):
+        return tuple(sorted((key, _freeze(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(item) for item in value)
+    hash(value)  # TypeError: not shareable
+    return value  # type: ignore[no-any-return]
+
+
+def _claim(key: Hashable) -> tuple[_Entry, bool]:
+    """The entry for `key`, and whether the caller must compute it."""
+    now = time.monotonic()
+    entry = _results.get(key)
+    if entry is not None and now - entry.created < KEEP_SECONDS:
+        return entry, False
+    entry = _results[key] = _Entry(asyncio.get_running_loop().create_future(), now)
+    _results.move_to_end(key)
+    while len(_results) > KEEP_ENTRIES:
+        _results.popitem(last=False)
+    return entry, True
+
+
+def _viewer_of(context: Any) -> Hashable:
+    """Who a viewer-dependent result was computed for: the whole actor, credential included."""
+    return getattr(context, "_actor", None), getattr(context, "_auth_error", None) is not None
+
+
+class SharedEventExecution(FastLeafExecution):
+    """The schema's executor: subscription events with a `shared_key` run through `_shared`."""
+
+    _share: Hashable | None = None
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        executor = super().build_per_event_executor(payload)
+        assert isinstance(executor, SharedEventExecution)
+        executor._share = None
+        shared_key = getattr(payload, "shared_key", None)
+        location = self.operation.loc
+        if shared_key is not None and location is not None:
+            try:
+                executor._share = (
+                    shared_key,
+                    getattr(self.context_value, "tenant", None),
+                    location.source.body,
+                    self.operation.name.value if self.operation.name else None,
+                    _freeze(self.variable_values),
+                )
+            except TypeError:  # a variable value that cannot be a key: execute alone
+                executor._share = None
+        return executor
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        if self._share is None:
+            return super().execute_operation(serially)
+        return self._shared(self._share, serially)
+
+    async def _execute(self, serially: bool | None) -> ExecutionResult:
+        result = super().execute_operation(serially)
+        if isinstance(result, Awaitable):
+            result = await result
+        assert isinstance(result, ExecutionResult)
+        return result
+
+    async def _shared(self, key: Hashable, serially: bool | None) -> ExecutionResult:
+        context = self.context_value
+        entry, mine = _claim(key)
+        if mine:
+            probe = _ViewerProbe(context)
+            self.context_value = probe
+            try:
+                result = await self._execute(serially)
+            except BaseException:
+                entry.done.set_result(None)
+                raise
+            finally:
+                self.context_value = context
+            result = _with_shared_data(result)
+            entry.done.set_result((result, probe.viewer_read))
+            STATS.executions += 1
+            if probe.viewer_read:  # the next subscriber with this exact actor may reuse it
+                _results[(key, _viewer_of(context))] = _Entry(entry.done, entry.created)
+            return result
+        found = await asyncio.shield(entry.done)
+        if found is not None and not found[1]:
+            STATS.reused += 1
+            return found[0]
+        # Viewer-dependent (or the first execution failed): once per actor.
+        entry, mine = _claim((key, _viewer_of(context)))
+        if not mine:
+            found = await asyncio.shield(entry.done)
+            if found is not None:
+                STATS.reused += 1
+                return found[0]
+            return await self._execute(serially)
+        try:
+            result = _with_shared_data(await self._execute(serially))
+        except BaseException:
+            entry.done.set_result(None)
+            raise
+        STATS.executions += 1
+        entry.done.set_result((result, True))
+        return result
+
+
+def _with_shared_data(result: ExecutionResult) -> ExecutionResult:
+    if result.data is None or result.errors:
+        return result  # errors are formatted (and masked) per subscriber
+    return ExecutionResult(data=SharedData(result.data), errors=None, extensions=result.extensions)
