@@ -27,9 +27,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import orjson
 from graphql import ExecutionResult
@@ -105,6 +105,21 @@ class _Entry:
 
 
 _results: OrderedDict[Hashable, _Entry] = OrderedDict()
+_roots: OrderedDict[Hashable, Any] = OrderedDict()
+T = TypeVar("T")
+
+
+def shared_root(key: Hashable | None, build: Callable[[], T]) -> T:
+    """The root value of an event for a subscription field, built once per process (`key`
+    names the field and the event; None: built for this subscriber alone)."""
+    if key is None:
+        return build()
+    found = _roots.get(key)
+    if found is None:
+        found = _roots[key] = build()
+        while len(_roots) > KEEP_ENTRIES:
+            _roots.popitem(last=False)
+    return found
 
 
 def _freeze(value: Any) -> Hashable:
@@ -134,55 +149,78 @@ def _viewer_of(context: Any) -> Hashable:
     return getattr(context, "_actor", None), getattr(context, "_auth_error", None) is not None
 
 
-class SharedEventExecution(FastLeafExecution):
-    """The schema's executor: subscription events with a `shared_key` run through `_shared`."""
+_UNSHAREABLE: Final = object()
 
-    _share: Hashable | None = None
+
+class SharedEventExecution(FastLeafExecution):
+    """The schema's executor: subscription events with a `shared_key` run through
+    `_SharedEvent`, which only copies this executor (graphql-core's per-event executor) when
+    it has to execute."""
+
+    _subscription: Hashable | None = None  # what identifies the subscription, built once
 
     def build_per_event_executor(self, payload: Any) -> Any:
-        executor = super().build_per_event_executor(payload)
-        assert isinstance(executor, SharedEventExecution)
-        executor._share = None
         shared_key = getattr(payload, "shared_key", None)
-        location = self.operation.loc
-        if shared_key is not None and location is not None:
-            try:
-                executor._share = (
-                    shared_key,
-                    getattr(self.context_value, "tenant", None),
-                    location.source.body,
-                    self.operation.name.value if self.operation.name else None,
-                    _freeze(self.variable_values),
-                )
-            except TypeError:  # a variable value that cannot be a key: execute alone
-                executor._share = None
+        if shared_key is not None:
+            subscription = self._subscription
+            if subscription is None:
+                subscription = self._subscription = self._identify()
+            if subscription is not _UNSHAREABLE:
+                return _SharedEvent(self, payload, (shared_key, subscription))
+        return super().build_per_event_executor(payload)
+
+    def build_per_event_executor_copy(self, payload: Any, context: Any) -> Any:
+        """graphql-core's per-event executor, its resolvers seeing `context`."""
+        executor = super().build_per_event_executor(payload)
+        executor.context_value = context
         return executor
 
-    def execute_operation(self, serially: bool | None = None) -> Any:
-        if self._share is None:
-            return super().execute_operation(serially)
-        return self._shared(self._share, serially)
+    def _identify(self) -> Hashable:
+        """Organization, document, operation and variables (or _UNSHAREABLE)."""
+        location = self.operation.loc
+        if location is None:
+            return _UNSHAREABLE
+        try:
+            variables = _freeze(self.variable_values.coerced)
+        except TypeError:  # a variable value that cannot be a key: execute alone
+            return _UNSHAREABLE
+        name = self.operation.name.value if self.operation.name else None
+        tenant = getattr(self.context_value, "tenant", None)
+        return (tenant, location.source.body, name, variables)
 
-    async def _execute(self, serially: bool | None) -> ExecutionResult:
-        result = super().execute_operation(serially)
+
+class _SharedEvent:
+    """One subscriber's event: reuses the result of an identical subscriber, or executes."""
+
+    __slots__ = ("_executor", "_key", "_payload")
+
+    def __init__(self, executor: SharedEventExecution, payload: Any, key: Hashable) -> None:
+        self._executor = executor
+        self._payload = payload
+        self._key = key
+
+    def execute_operation(self, serially: bool | None = None) -> Awaitable[ExecutionResult]:
+        return self._shared(serially)
+
+    async def _execute(self, serially: bool | None, context: Any) -> ExecutionResult:
+        executor = self._executor.build_per_event_executor_copy(self._payload, context)
+        result = executor.execute_operation(serially)
         if isinstance(result, Awaitable):
             result = await result
         assert isinstance(result, ExecutionResult)
         return result
 
-    async def _shared(self, key: Hashable, serially: bool | None) -> ExecutionResult:
-        context = self.context_value
+    async def _shared(self, serially: bool | None) -> ExecutionResult:
+        key = self._key
+        context = self._executor.context_value
         entry, mine = _claim(key)
         if mine:
             probe = _ViewerProbe(context)
-            self.context_value = probe
             try:
-                result = await self._execute(serially)
+                result = await self._execute(serially, probe)
             except BaseException:
                 entry.done.set_result(None)
                 raise
-            finally:
-                self.context_value = context
             result = _with_shared_data(result)
             entry.done.set_result((result, probe.viewer_read))
             STATS.executions += 1
@@ -200,9 +238,9 @@ class SharedEventExecution(FastLeafExecution):
             if found is not None:
                 STATS.reused += 1
                 return found[0]
-            return await self._execute(serially)
+            return await self._execute(serially, context)
         try:
-            result = _with_shared_data(await self._execute(serially))
+            result = _with_shared_data(await self._execute(serially, context))
         except BaseException:
             entry.done.set_result(None)
             raise

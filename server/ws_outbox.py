@@ -36,7 +36,6 @@ logger = logging.getLogger("comptoir.graphql")
 
 CLOSE_SLOW_CONSUMER: Final = 1013
 DEFAULT_LIMIT: Final = 500
-CLOSE_WAIT: Final = 5.0  # seconds to get the close frame out to a client that reads nothing
 
 
 class _Count:
@@ -113,10 +112,11 @@ class OutboxTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         self._closing = asyncio.create_task(self._close_slow())
 
     async def _close_slow(self) -> None:
+        """The close frame waits behind what the socket holds: it goes out if the client reads
+        again; otherwise the server's keepalive (unanswered pings) ends the connection."""
         reason = f"slow consumer: more than {self.limit} messages unsent"
         with contextlib.suppress(Exception):
-            async with asyncio.timeout(CLOSE_WAIT):
-                await self.websocket.close(code=CLOSE_SLOW_CONSUMER, reason=reason)
+            await self.websocket.close(code=CLOSE_SLOW_CONSUMER, reason=reason)
 
     async def shutdown(self) -> None:
         if self._writer is not None:

@@ -14,6 +14,7 @@ import enum
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -32,6 +33,7 @@ from schema.ids import parse_id
 from schema.loaders import event_loaders, fresh_loaders, loaders
 from schema.messenger.types import Conversation, Message, viewer_of
 from schema.notifications.types import Notification
+from schema.shared_events import shared_root
 
 AfterArgument = Annotated[
     str | None,
@@ -133,6 +135,14 @@ async def _conversation_stream(
             yield event, viewer
 
 
+def _message(event: TopicEvent) -> MessageEvent:
+    return MessageEvent(
+        cursor=cursor_of(event),
+        message=Message.from_snapshot(event.payload),
+        shared_key=shared_key(event),
+    )
+
+
 def _removes(event: TopicEvent, viewer: uuid.UUID) -> bool:
     return event.kind == kinds.MEMBER_REMOVED and event.payload.get("user_id") == str(viewer)
 
@@ -147,11 +157,8 @@ class MessengerSubscription:
             if _removes(event, viewer):
                 return
             if event.kind == kinds.MESSAGE_CREATED:
-                yield MessageEvent(
-                    cursor=cursor_of(event),
-                    message=Message.from_snapshot(event.payload),
-                    shared_key=shared_key(event),
-                )
+                key = shared_key(event)
+                yield shared_root(("messageAdded", key) if key else None, partial(_message, event))
 
     @strawberry.subscription(
         description="Members, name, description, the current user's archive state, and message "
