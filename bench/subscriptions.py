@@ -272,6 +272,7 @@ async def server_metrics(client: httpx.AsyncClient, server: Server) -> dict[str,
     """The fan-out and garbage collector figures of a server's /metrics."""
     text = (await client.get(f"{server.base}/metrics")).text
     wanted = (
+        "comptoir_gc_pause_seconds_bucket",
         "comptoir_gc_pause_seconds_count",
         "comptoir_gc_pause_seconds_sum",
         "comptoir_gc_longest_pause_seconds",
@@ -284,6 +285,26 @@ async def server_metrics(client: httpx.AsyncClient, server: Server) -> dict[str,
         if name in wanted:
             found[name + (labels or "")] = float(value)
     return found
+
+
+def collections(grown: dict[str, float]) -> str:
+    """Garbage collections from the growth of a server's GC metrics, with the longest pause
+    (bounded by its histogram bucket; wall time, so a descheduled process pauses longer)."""
+    parts = []
+    longest = 0.0
+    for g in range(3):
+        count = int(grown.get(f'comptoir_gc_pause_seconds_count{{generation="{g}"}}', 0))
+        total = grown.get(f'comptoir_gc_pause_seconds_sum{{generation="{g}"}}', 0.0)
+        parts.append(f"gen{g} {count} ({total * 1000:.0f} ms)")
+        below = 0.0
+        for bound in (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, float("inf")):
+            label = "+Inf" if bound == float("inf") else str(bound)
+            key = f'comptoir_gc_pause_seconds_bucket{{generation="{g}",le="{label}"}}'
+            if grown.get(key, 0.0) > below:
+                longest = max(longest, bound)
+                below = grown.get(key, 0.0)
+    bound = "none" if not longest else f"<= {longest * 1000:.0f} ms"
+    return "GC " + ", ".join(parts) + f", longest pause {bound}"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -405,25 +426,11 @@ async def measure(
             executions = grown.get("comptoir_subscription_event_executions_total", 0.0)
             reused = grown.get("comptoir_subscription_event_results_reused_total", 0.0)
             deliveries = executions + reused
-            pauses = {
-                g: (
-                    int(grown.get(f'comptoir_gc_pause_seconds_count{{generation="{g}"}}', 0)),
-                    grown.get(f'comptoir_gc_pause_seconds_sum{{generation="{g}"}}', 0.0),
-                )
-                for g in range(3)
-            }
-            longest = max(
-                (v for k, v in after.items() if k.startswith("comptoir_gc_longest")),
-                default=0.0,
-            )
             print(
                 f"  server {name}: CPU {cpu:.1f} s ({cpu / elapsed * 100:.0f}% of a core, "
                 f"{cpu / max(deliveries, 1) * 1e6:.0f} us per delivery); "
-                f"{executions:.0f} executions for {deliveries:.0f} deliveries; GC "
-                + ", ".join(
-                    f"gen{g} {n} ({total * 1000:.0f} ms)" for g, (n, total) in pauses.items()
-                )
-                + f", longest pause since start {longest * 1000:.1f} ms"
+                f"{executions:.0f} executions for {deliveries:.0f} deliveries; "
+                + collections(grown)
             )
         print(f"  client (node): CPU {subscribers.cpu_seconds() - client_cpu:.1f} s; {load()}")
 
@@ -451,6 +458,11 @@ async def measure(
             f" deliveries/s; latency p50 {percentile(latencies, 0.5):.0f} ms, "
             f"p99 {percentile(latencies, 0.99):.0f} ms; {load()}"
         )
+        for server, name in ((a, "A"), (b, "B")):
+            _, metrics_before = before[server.base]
+            after = await server_metrics(client, server)
+            grown = {k: v - metrics_before.get(k, 0.0) for k, v in after.items()}
+            print(f"  server {name}, both phases: " + collections(grown))
         if subscribers.closed:
             print(f"  connections closed by a server: {subscribers.closed[:3]}")
         await subscribers.quit()

@@ -66,7 +66,7 @@ from schema.purchasing.operations import PurchasingMutation, PurchasingQuery
 from schema.sales.mutations import SalesMutation
 from schema.sales.queries import SalesQuery
 from schema.scalars import SCALAR_MAP
-from schema.shared_events import SharedData, SharedEventExecution
+from schema.shared_events import SharedData, SharedEventExecution, SharedEventsRunner
 from schema.webhooks.mutations import WebhooksMutation
 from schema.webhooks.queries import WebhooksQuery
 
@@ -152,6 +152,11 @@ class Schema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         return None
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SharedEventsRunner:
+        return SharedEventsRunner(execution_context=execution_context, extensions=extensions)
 
     async def _handle_execution_result(
         self,

@@ -25,6 +25,7 @@ other) and at most `KEEP_ENTRIES` of them. Counts are in `STATS` (exported by /m
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -33,6 +34,7 @@ from typing import Any, Final, TypeVar
 
 import orjson
 from graphql import ExecutionResult
+from strawberry.extensions.runner import SchemaExtensionsRunner
 
 from schema.execution import FastLeafExecution
 
@@ -247,6 +249,20 @@ class _SharedEvent:
         STATS.executions += 1
         entry.done.set_result((result, True))
         return result
+
+
+class SharedEventsRunner(SchemaExtensionsRunner):
+    """Extension hooks for a stream result run per subscriber; a shared event result without
+    errors skips them (the only stream hook, `schema.errors.ErrorCodes`, has nothing to do for
+    it), as it skips per-operation extension results (`schema.root.Schema`)."""
+
+    def on_stream_result(self, result: Any) -> Any:
+        if isinstance(getattr(result, "data", None), SharedData) and not result.errors:
+            return _NOTHING
+        return super().on_stream_result(result)
+
+
+_NOTHING: Final = contextlib.nullcontext()
 
 
 def _with_shared_data(result: ExecutionResult) -> ExecutionResult:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import re
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -311,8 +312,12 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         member removed or deactivated: re-checked every `credential_recheck_seconds`)."""
         credentials = context.credentials
         expires = credential_expiry(self.auth, credentials)
+        # The first re-check comes at a random point of the interval: connections opened
+        # together (a deploy, a benchmark) do not all re-check at once, every interval.
+        spread = random.random()  # noqa: S311 (timing, not a secret)
         while True:
-            wait = self.credential_recheck_seconds
+            wait = self.credential_recheck_seconds * spread
+            spread = 1.0
             if expires is not None:
                 wait = min(wait, (expires - datetime.now(UTC)).total_seconds())
             await asyncio.sleep(max(wait, 0))

@@ -3,9 +3,14 @@
 Each subscription checks access once, when it starts (members only: NOT_FOUND otherwise), then
 streams its topic from the process's `EventSource`: with `after` (a cursor it was given), it
 first replays what it missed, then continues live, each event once and in order. Every event
-gets dataloaders (shared by the subscribers of this process that receive it) and short
-sessions of its own: nothing is held per connection.
+gets dataloaders (shared by the subscribers of this process that receive it, each created on
+first use) and short sessions of its own: nothing is held per connection.
 A member removed from the conversation stops receiving its events.
+
+Who receives which event is decided here, per subscriber; the root values yielded are built
+from the event and the arguments only (never the viewer) and carry the event's `shared_key`,
+so subscribers asking the same document and variables share one execution and one encoded
+frame (`schema.shared_events`, which also finds out which fields depend on the viewer).
 """
 
 from __future__ import annotations
