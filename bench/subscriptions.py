@@ -303,8 +303,8 @@ def collections(grown: dict[str, float]) -> str:
             if grown.get(key, 0.0) > below:
                 longest = max(longest, bound)
                 below = grown.get(key, 0.0)
-    bound = "none" if not longest else f"<= {longest * 1000:.0f} ms"
-    return "GC " + ", ".join(parts) + f", longest pause {bound}"
+    worst = "none" if not longest else f"<= {longest * 1000:.0f} ms"
+    return "GC " + ", ".join(parts) + f", longest pause {worst}"
 
 
 def percentile(values: list[float], fraction: float) -> float:
