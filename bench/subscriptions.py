@@ -290,6 +290,8 @@ async def server_metrics(client: httpx.AsyncClient, server: Server) -> dict[str,
 def collections(grown: dict[str, float]) -> str:
     """Garbage collections from the growth of a server's GC metrics, with the longest pause
     (bounded by its histogram bucket; wall time, so a descheduled process pauses longer)."""
+    if not any(k.startswith("comptoir_gc_pause") for k in grown):
+        return "GC pauses not reported by this server"
     parts = []
     longest = 0.0
     for g in range(3):
@@ -423,14 +425,20 @@ async def measure(
             cpu = server.cpu_seconds() - cpu_before
             after = await server_metrics(client, server)
             grown = {k: v - metrics_before.get(k, 0.0) for k, v in after.items()}
-            executions = grown.get("comptoir_subscription_event_executions_total", 0.0)
-            reused = grown.get("comptoir_subscription_event_results_reused_total", 0.0)
-            deliveries = executions + reused
+            local = (
+                subscriber_count - subscriber_count // 2 if name == "A" else subscriber_count // 2
+            )
+            deliveries = local * message_count
+            executions = grown.get("comptoir_subscription_event_executions_total")
+            executed = (
+                f"{executions:.0f} executions"
+                if executions is not None
+                else "executions not reported"
+            )
             print(
                 f"  server {name}: CPU {cpu:.1f} s ({cpu / elapsed * 100:.0f}% of a core, "
-                f"{cpu / max(deliveries, 1) * 1e6:.0f} us per delivery); "
-                f"{executions:.0f} executions for {deliveries:.0f} deliveries; "
-                + collections(grown)
+                f"{cpu / deliveries * 1e6:.0f} us per delivery); {executed} for {deliveries} "
+                "deliveries; " + collections(grown)
             )
         print(f"  client (node): CPU {subscribers.cpu_seconds() - client_cpu:.1f} s; {load()}")
 
