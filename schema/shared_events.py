@@ -19,7 +19,10 @@ state, permission checks) is kept for that exact actor only (user, organization,
 permissions, credential), and every other viewer executes (once per actor) on their own.
 
 Results are kept for `KEEP_SECONDS` (subscribers of one event ask within milliseconds of each
-other) and at most `KEEP_ENTRIES` of them. Counts are in `STATS` (exported by /metrics).
+other; one that reaches the event later, e.g. catching up, gets the same snapshot) and at most
+`KEEP_ENTRIES` of them. A result with errors is shared too, but formatted (and masked) per
+subscriber; only error-free data is encoded once. `shared_root` builds a root value once per
+process for resolvers that want it. Counts are in `STATS` (exported by /metrics).
 """
 
 from __future__ import annotations
@@ -139,11 +142,16 @@ def _claim(key: Hashable) -> tuple[_Entry, bool]:
     entry = _results.get(key)
     if entry is not None and now - entry.created < KEEP_SECONDS:
         return entry, False
-    entry = _results[key] = _Entry(asyncio.get_running_loop().create_future(), now)
+    entry = _Entry(asyncio.get_running_loop().create_future(), now)
+    _keep(key, entry)
+    return entry, True
+
+
+def _keep(key: Hashable, entry: _Entry) -> None:
+    _results[key] = entry
     _results.move_to_end(key)
     while len(_results) > KEEP_ENTRIES:
         _results.popitem(last=False)
-    return entry, True
 
 
 def _viewer_of(context: Any) -> Hashable:
@@ -227,7 +235,7 @@ class _SharedEvent:
             entry.done.set_result((result, probe.viewer_read))
             STATS.executions += 1
             if probe.viewer_read:  # the next subscriber with this exact actor may reuse it
-                _results[(key, _viewer_of(context))] = _Entry(entry.done, entry.created)
+                _keep((key, _viewer_of(context)), _Entry(entry.done, entry.created))
             return result
         found = await asyncio.shield(entry.done)
         if found is not None and not found[1]:
