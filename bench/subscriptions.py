@@ -19,6 +19,7 @@ machine's load average is printed with the results: the cores are shared.
 
 Needs node and npm (the client packages are installed once under the temporary directory).
 Run: .venv/bin/python -m bench.subscriptions [subscribers=1000] [messages=100] [rate=4]
+(BENCH_PROFILE=<directory> runs each server under cProfile and leaves a.prof and b.prof there.)
 """
 
 from __future__ import annotations
