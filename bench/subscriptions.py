@@ -277,6 +277,7 @@ async def server_metrics(client: httpx.AsyncClient, server: Server) -> dict[str,
         "comptoir_gc_pause_seconds_count",
         "comptoir_gc_pause_seconds_sum",
         "comptoir_gc_longest_pause_seconds",
+        "comptoir_gc_cpu_seconds_total",
         "comptoir_subscription_event_executions_total",
         "comptoir_subscription_event_results_reused_total",
         "comptoir_websocket_slow_consumers_total",
@@ -298,7 +299,8 @@ def collections(grown: dict[str, float]) -> str:
     for g in range(3):
         count = int(grown.get(f'comptoir_gc_pause_seconds_count{{generation="{g}"}}', 0))
         total = grown.get(f'comptoir_gc_pause_seconds_sum{{generation="{g}"}}', 0.0)
-        parts.append(f"gen{g} {count} ({total * 1000:.0f} ms)")
+        cpu = grown.get(f'comptoir_gc_cpu_seconds_total{{generation="{g}"}}', 0.0)
+        parts.append(f"gen{g} {count} ({total * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU)")
         below = 0.0
         for bound in (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, float("inf")):
             label = "+Inf" if bound == float("inf") else str(bound)

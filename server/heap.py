@@ -24,16 +24,23 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)
 
 
-def watch_collections(observe: Callable[[int, float], None]) -> Callable[[], None]:
-    """Report every collection's pause (generation, seconds); returns what stops it."""
-    started = 0.0
+def watch_collections(observe: Callable[[int, float, float], None]) -> Callable[[], None]:
+    """Report every collection's pause (generation, wall seconds, CPU seconds: a wall pause
+    much longer than its CPU time is the process waiting for a core, not collecting);
+    returns what stops it."""
+    started = (0.0, 0.0)
 
     def callback(phase: str, info: dict[str, Any]) -> None:
         nonlocal started
         if phase == "start":
-            started = time.perf_counter()
+            started = (time.perf_counter(), time.process_time())
         else:
-            observe(int(info["generation"]), time.perf_counter() - started)
+            wall, cpu = started
+            observe(
+                int(info["generation"]),
+                time.perf_counter() - wall,
+                time.process_time() - cpu,
+            )
 
     gc.callbacks.append(callback)
     return lambda: gc.callbacks.remove(callback)

@@ -15,7 +15,8 @@
   `comptoir_subscription_event_results_reused_total` (results sent without executing) and
   `comptoir_websocket_slow_consumers_total` (connections closed with 1013 for not reading);
 - `comptoir_gc_pause_seconds{generation}` and `comptoir_gc_longest_pause_seconds{generation}`:
-  garbage collector pauses (gc.callbacks).
+  garbage collector pauses (gc.callbacks, wall time), `comptoir_gc_cpu_seconds_total` the CPU
+  time they used (a pause much longer than its CPU time waited for a core).
 """
 
 from __future__ import annotations
@@ -160,6 +161,12 @@ class Metrics:
             buckets=GC_BUCKETS,
             registry=self.registry,
         )
+        self.gc_cpu = Counter(
+            "comptoir_gc_cpu_seconds",
+            "CPU time spent in garbage collections",
+            ["generation"],
+            registry=self.registry,
+        )
         self.gc_longest = Gauge(
             "comptoir_gc_longest_pause_seconds",
             "The longest garbage collector pause since start",
@@ -171,12 +178,14 @@ class Metrics:
         self._operation_names: set[str] = set()
         self._gc_longest: dict[int, float] = {}
 
-    def gc_paused(self, generation: int, seconds: float) -> None:
-        self.gc_pause.labels(str(generation)).observe(seconds)
+    def gc_paused(self, generation: int, seconds: float, cpu_seconds: float) -> None:
+        label = str(generation)
+        self.gc_pause.labels(label).observe(seconds)
+        self.gc_cpu.labels(label).inc(cpu_seconds)
         longest = self._gc_longest.get(generation, 0.0)
         if seconds > longest:
             self._gc_longest[generation] = seconds
-            self.gc_longest.labels(str(generation)).set(seconds)
+            self.gc_longest.labels(label).set(seconds)
 
     def operation_label(self, name: str | None) -> str:
         if name is None:
