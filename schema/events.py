@@ -39,6 +39,17 @@ class EventSource(Protocol):
         ...
 
 
+# What a subscription's root value for an event is a function of (with the subscription's
+# arguments): subscribers with the same one share its execution (schema.shared_events).
+SharedKey = tuple[str, int] | None
+
+
+def shared_key(event: TopicEvent) -> SharedKey:
+    """The event's identity, for a root value built from the event and the arguments only;
+    ephemeral events (no id) are not shared."""
+    return None if event.id is None else (event.topic, event.id)
+
+
 def cursor_of(event: TopicEvent) -> str:
     """The opaque cursor a client passes back as `after` to resume after this event."""
     return str(event.id)

@@ -23,6 +23,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionResult as StrawberryResult
 
 from schema.accounting.mutations import AccountingMutation
 from schema.accounting.queries import AccountingQuery
@@ -37,7 +38,6 @@ from schema.cost import QueryCostLimiter
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
-from schema.execution import FastLeafExecution
 from schema.files.mutations import FilesMutation
 from schema.files.queries import FilesQuery
 from schema.geography.mutations import GeographyMutation
@@ -66,6 +66,7 @@ from schema.purchasing.operations import PurchasingMutation, PurchasingQuery
 from schema.sales.mutations import SalesMutation
 from schema.sales.queries import SalesQuery
 from schema.scalars import SCALAR_MAP
+from schema.shared_events import SharedData, SharedEventExecution, SharedEventsRunner
 from schema.webhooks.mutations import WebhooksMutation
 from schema.webhooks.queries import WebhooksQuery
 
@@ -152,6 +153,33 @@ class Schema(strawberry.Schema):
     ) -> None:
         return None
 
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SharedEventsRunner:
+        return SharedEventsRunner(execution_context=execution_context, extensions=extensions)
+
+    async def _handle_execution_result(
+        self,
+        context: ExecutionContext,
+        result: Any,
+        extensions_runner: Any,
+        *,
+        skip_process_errors: bool = False,
+    ) -> StrawberryResult:
+        """A subscription event's shared result (`schema.shared_events`) is the same for all
+        its subscribers: unless the client asked for extension results (`extensions` in its
+        request, e.g. the cost), it skips asking every extension for them (none of ours has
+        any otherwise), so the payload stays the shared one."""
+        shared_data = isinstance(getattr(result, "data", None), SharedData)
+        if shared_data and not result.errors and not context.operation_extensions:
+            shared = StrawberryResult(data=result.data, errors=None)
+            context.result = shared
+            return shared
+        handled: StrawberryResult = await super()._handle_execution_result(
+            context, result, extensions_runner, skip_process_errors=skip_process_errors
+        )
+        return handled
+
 
 # Distinct documents whose parse tree and validation result are kept (known documents and
 # front-end queries are few; an attacker's unique texts only evict each other).
@@ -191,7 +219,7 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
-        execution_context_class=cast("type[Executor[Any]]", FastLeafExecution),
+        execution_context_class=cast("type[Executor[Any]]", SharedEventExecution),
         extensions=extensions,
     )
 

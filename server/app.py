@@ -35,7 +35,7 @@ from server.cors import cors_middleware
 from server.database import create_engine, libpq_url
 from server.downloads import download_endpoint
 from server.graphql_view import GRAPHIQL_ASSETS, ComptoirGraphQL
-from server.heap import tune_garbage_collector
+from server.heap import tune_garbage_collector, watch_collections
 from server.idempotency import DatabaseIdempotencyStore
 from server.limits import BodyLimit
 from server.logging import RequestIdMiddleware
@@ -155,6 +155,7 @@ def create_app(
         integrations=integrations,
         actor_cache=actor_cache,
         credential_recheck_seconds=settings.credential_recheck_seconds,
+        outbox_limit=settings.ws_outbox_limit,
         documents=PersistedDocuments(db, trusted_only=settings.trusted_documents_only),
         metrics=metrics,
         allowed_origins=settings.cors_origins,
@@ -195,6 +196,7 @@ def create_app(
         worker: asyncio.Task[None] | None = None
         await events.start()
         tune_garbage_collector()
+        unwatch = watch_collections(metrics.gc_paused)
         try:
             if worker_wanted:
                 from server.jobs import configure_jobs, create_job_app
@@ -213,6 +215,7 @@ def create_app(
             else:
                 yield
         finally:
+            unwatch()
             await events.stop()
             await close_storage(storage)
         await db.dispose()

@@ -79,6 +79,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 h11_max_incomplete_event_size=settings.max_header_bytes,
                 timeout_keep_alive=5,
                 ws_max_size=settings.max_body_bytes,
+                # Subscription frames are small and sent to many: compressing each one for
+                # each client (and a zlib context per connection) costs more than it saves.
+                ws_per_message_deflate=False,
             )
     return 0
 

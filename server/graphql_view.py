@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import re
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -45,6 +46,7 @@ from schema.credentials import from_connection_params, from_headers
 from schema.events import EventSource
 from server.metrics import SCOPE_KEY, Metrics, RequestLabels
 from server.persisted import PersistedDocuments, RequestRefused
+from server.ws_outbox import DEFAULT_LIMIT, OutboxTransportWS
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 # How Strawberry words its refusal of a mutation (or subscription) sent with GET.
@@ -108,6 +110,9 @@ _graphql_response_json: ContextVar[bool] = ContextVar("graphql_response_json", d
 
 
 class ComptoirGraphQL(GraphQL[Context, None]):
+    # Subscriptions never wait for a client's socket (see server.ws_outbox).
+    graphql_transport_ws_handler_class = OutboxTransportWS
+
     def __init__(
         self,
         schema: strawberry.Schema,
@@ -125,6 +130,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         metrics: Metrics | None = None,
         allowed_origins: Sequence[str] = (),
         credential_recheck_seconds: float = 15.0,
+        outbox_limit: int = DEFAULT_LIMIT,
     ) -> None:
         super().__init__(
             schema,
@@ -145,6 +151,7 @@ class ComptoirGraphQL(GraphQL[Context, None]):
         self.integrations = integrations
         self.actor_cache = actor_cache
         self.credential_recheck_seconds = credential_recheck_seconds
+        self.outbox_limit = outbox_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -319,8 +326,12 @@ class ComptoirGraphQL(GraphQL[Context, None]):
     ) -> None:
         credentials = context.credentials
         expires = credential_expiry(self.auth, credentials)
+        # The first re-check comes at a random point of the interval: connections opened
+        # together (a deploy, a benchmark) do not all re-check at once, every interval.
+        spread = random.random()  # noqa: S311 (timing, not a secret)
         while True:
-            wait = self.credential_recheck_seconds
+            wait = self.credential_recheck_seconds * spread
+            spread = 1.0
             if expires is not None:
                 wait = min(wait, (expires - datetime.now(UTC)).total_seconds())
             if changed is None:

@@ -9,7 +9,14 @@
 - `comptoir_db_pool_connections{state}` (checked_out, idle, overflow) and `comptoir_db_pool_size`;
 - `comptoir_jobs{queue,status}`: the job queue (todo, doing, failed), read when scraped;
 - `comptoir_subscriptions_open` and `comptoir_event_delivery_lag_seconds` (from an event's
-  commit to its fetch for this process's subscribers).
+  commit to its fetch for this process's subscribers);
+- `comptoir_subscription_event_executions_total` (selections executed for events, once per
+  distinct document, variables and, where a field depends on it, viewer),
+  `comptoir_subscription_event_results_reused_total` (results sent without executing) and
+  `comptoir_websocket_slow_consumers_total` (connections closed with 1013 for not reading);
+- `comptoir_gc_pause_seconds{generation}` and `comptoir_gc_longest_pause_seconds{generation}`:
+  garbage collector pauses (gc.callbacks, wall time), `comptoir_gc_cpu_seconds_total` the CPU
+  time they used (a pause much longer than its CPU time waited for a core).
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -38,11 +45,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from resolvers.identity.secrets import secrets_equal
 from schema.credentials import bearer_token
+from schema.shared_events import STATS as SHARED_STATS
+from server.ws_outbox import slow_consumers
 
 SCOPE_KEY = "comptoir.metrics"
 # Operation names are chosen by clients: past this many distinct ones, the rest count as "other".
 MAX_OPERATION_NAMES = 500
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+GC_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 LAG_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0, 60.0)
 
 
@@ -71,6 +81,25 @@ class _PoolCollector(Collector):
             size.add_metric([], pool.size())
         yield connections
         yield size
+
+
+class _FanOutCollector(Collector):
+    def collect(self) -> Iterable[Metric]:
+        yield CounterMetricFamily(
+            "comptoir_subscription_event_executions",
+            "Subscription selections executed for events (shared by identical subscribers)",
+            value=SHARED_STATS.executions,
+        )
+        yield CounterMetricFamily(
+            "comptoir_subscription_event_results_reused",
+            "Subscription results sent without executing (another subscriber's)",
+            value=SHARED_STATS.reused,
+        )
+        yield CounterMetricFamily(
+            "comptoir_websocket_slow_consumers",
+            "Websockets closed (1013) because their client did not keep up",
+            value=slow_consumers.value,
+        )
 
 
 class Metrics:
@@ -127,8 +156,38 @@ class Metrics:
             buckets=LAG_BUCKETS,
             registry=self.registry,
         )
+        self.gc_pause = Histogram(
+            "comptoir_gc_pause_seconds",
+            "Garbage collector pauses",
+            ["generation"],
+            buckets=GC_BUCKETS,
+            registry=self.registry,
+        )
+        self.gc_cpu = Counter(
+            "comptoir_gc_cpu_seconds",
+            "CPU time spent in garbage collections",
+            ["generation"],
+            registry=self.registry,
+        )
+        self.gc_longest = Gauge(
+            "comptoir_gc_longest_pause_seconds",
+            "The longest garbage collector pause since start",
+            ["generation"],
+            registry=self.registry,
+        )
         self.registry.register(_PoolCollector(engine))
+        self.registry.register(_FanOutCollector())
         self._operation_names: set[str] = set()
+        self._gc_longest: dict[int, float] = {}
+
+    def gc_paused(self, generation: int, seconds: float, cpu_seconds: float) -> None:
+        label = str(generation)
+        self.gc_pause.labels(label).observe(seconds)
+        self.gc_cpu.labels(label).inc(cpu_seconds)
+        longest = self._gc_longest.get(generation, 0.0)
+        if seconds > longest:
+            self._gc_longest[generation] = seconds
+            self.gc_longest.labels(label).set(seconds)
 
     def operation_label(self, name: str | None) -> str:
         if name is None:

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # once through NOTIFY, and the cache is off while its process cannot hear them.
     auth_cache_seconds: float = Field(default=5.0, ge=0)
     auth_cache_size: int = Field(default=10_000, ge=1)
+    # Messages a websocket may have waiting to be sent; past it the client is too slow and is
+    # closed with 1013 (server.ws_outbox).
+    ws_outbox_limit: int = 500
     # GraphiQL at GET /graphql; unset means on, except with COMPTOIR_ENV=production.
     graphiql: bool | None = None
     run_worker: bool = True

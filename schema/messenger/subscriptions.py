@@ -3,9 +3,14 @@
 Each subscription checks access once, when it starts (members only: NOT_FOUND otherwise), then
 streams its topic from the process's `EventSource`: with `after` (a cursor it was given), it
 first replays what it missed, then continues live, each event once and in order. Every event
-gets dataloaders (shared by the subscribers of this process that receive it) and short
-sessions of its own: nothing is held per connection.
+gets dataloaders (shared by the subscribers of this process that receive it, each created on
+first use) and short sessions of its own: nothing is held per connection.
 A member removed from the conversation stops receiving its events.
+
+Who receives which event is decided here, per subscriber; the root values yielded are built
+from the event and the arguments only (never the viewer) and carry the event's `shared_key`,
+so subscribers asking the same document and variables share one execution and one encoded
+frame (`schema.shared_events`, which also finds out which fields depend on the viewer).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import enum
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -26,12 +32,13 @@ from resolvers.notifications.access import require_recipient
 from resolvers.notifications.inbox import get_notification
 from resolvers.notifications.raising import CREATED as NOTIFICATION_CREATED
 from schema.context import Context
-from schema.events import TopicEvent, cursor_of, parse_cursor
+from schema.events import SharedKey, TopicEvent, cursor_of, parse_cursor, shared_key
 from schema.identity.types import User
 from schema.ids import parse_id
 from schema.loaders import event_loaders, fresh_loaders, loaders
 from schema.messenger.types import Conversation, Message, viewer_of
 from schema.notifications.types import Notification
+from schema.shared_events import shared_root
 
 AfterArgument = Annotated[
     str | None,
@@ -60,6 +67,7 @@ _CHANGE_KINDS = {kind.value for kind in ConversationEventKind}
 class MessageEvent:
     cursor: str
     message: Message
+    shared_key: strawberry.Private[SharedKey] = None
 
 
 @strawberry.type(description="A change in a conversation; pass `cursor` back as `after`.")
@@ -73,12 +81,15 @@ class ConversationEvent:
     message: Message | None = strawberry.field(description="The message edited or deleted.")
     key: strawberry.Private[uuid.UUID]
     user_key: strawberry.Private[uuid.UUID | None]
+    shared_key: strawberry.Private[SharedKey] = None
 
     @strawberry.field(description="The conversation as it is now.")
     async def conversation(self, info: strawberry.Info) -> Conversation | None:
         ctx = info.context
         found = await loaders(ctx.db, ctx.tenant).conversations.load(self.key)
-        return Conversation.from_model(found, viewer_of(ctx)) if found else None
+        if found is None:
+            return None
+        return Conversation.from_model(found, None, viewer_from_context=True)
 
     @strawberry.field
     async def user(self, info: strawberry.Info) -> User | None:
@@ -107,6 +118,7 @@ class TypingEvent:
 class NotificationEvent:
     cursor: str
     notification: Notification
+    shared_key: strawberry.Private[SharedKey] = None
 
 
 async def _conversation_stream(
@@ -128,6 +140,14 @@ async def _conversation_stream(
             yield event, viewer
 
 
+def _message(event: TopicEvent) -> MessageEvent:
+    return MessageEvent(
+        cursor=cursor_of(event),
+        message=Message.from_snapshot(event.payload),
+        shared_key=shared_key(event),
+    )
+
+
 def _removes(event: TopicEvent, viewer: uuid.UUID) -> bool:
     return event.kind == kinds.MEMBER_REMOVED and event.payload.get("user_id") == str(viewer)
 
@@ -142,9 +162,8 @@ class MessengerSubscription:
             if _removes(event, viewer):
                 return
             if event.kind == kinds.MESSAGE_CREATED:
-                yield MessageEvent(
-                    cursor=cursor_of(event), message=Message.from_snapshot(event.payload)
-                )
+                key = shared_key(event)
+                yield shared_root(("messageAdded", key) if key else None, partial(_message, event))
 
     @strawberry.subscription(
         description="Members, name, description, the current user's archive state, and message "
@@ -171,6 +190,7 @@ class MessengerSubscription:
                 message=message,
                 key=key,
                 user_key=uuid.UUID(user) if user else None,
+                shared_key=shared_key(event),
             )
             if _removes(event, viewer):
                 return
@@ -215,5 +235,7 @@ class MessengerSubscription:
                     continue  # deleted since: nothing to show
                 fresh_loaders(ctx.db, ctx.tenant)
                 yield NotificationEvent(
-                    cursor=cursor_of(event), notification=Notification.from_model(found)
+                    cursor=cursor_of(event),
+                    notification=Notification.from_model(found),
+                    shared_key=shared_key(event),
                 )

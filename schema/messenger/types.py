@@ -156,14 +156,20 @@ class Conversation:
     key: strawberry.Private[uuid.UUID]
     creator_key: strawberry.Private[uuid.UUID | None]
     viewer: strawberry.Private[uuid.UUID | None]
+    # The viewer is read from the context by the fields that need it, not when built: a
+    # subscription event's conversation without such fields is the same for every viewer
+    # (schema.shared_events shares it).
+    viewer_from_context: strawberry.Private[bool] = False
+
+    def _viewer(self, info: strawberry.Info) -> uuid.UUID | None:
+        return viewer_of(info.context) if self.viewer_from_context else self.viewer
 
     async def _mine(self, info: strawberry.Info) -> ConversationMemberModel | None:
-        if self.viewer is None:
+        viewer = self._viewer(info)
+        if viewer is None:
             return None
         ctx = info.context
-        return await loaders(ctx.db, ctx.tenant).conversation_memberships.load(
-            (self.key, self.viewer)
-        )
+        return await loaders(ctx.db, ctx.tenant).conversation_memberships.load((self.key, viewer))
 
     @strawberry.field
     async def members(self, info: strawberry.Info) -> list[ConversationMember]:
@@ -192,10 +198,11 @@ class Conversation:
 
     @strawberry.field(description="Messages of others after the current user's read mark.")
     async def unread_count(self, info: strawberry.Info) -> int:
-        if self.viewer is None:
+        viewer = self._viewer(info)
+        if viewer is None:
             return 0
         ctx = info.context
-        return await loaders(ctx.db, ctx.tenant).unread_counts.load((self.key, self.viewer))
+        return await loaders(ctx.db, ctx.tenant).unread_counts.load((self.key, viewer))
 
     @strawberry.field
     async def last_message(self, info: strawberry.Info) -> Message | None:
@@ -204,7 +211,13 @@ class Conversation:
         return Message.from_model(found) if found else None
 
     @classmethod
-    def from_model(cls, conversation: ConversationModel, viewer: uuid.UUID | None) -> Conversation:
+    def from_model(
+        cls,
+        conversation: ConversationModel,
+        viewer: uuid.UUID | None,
+        *,
+        viewer_from_context: bool = False,
+    ) -> Conversation:
         return cls(
             id=strawberry.ID(str(conversation.id)),
             kind=conversation.kind,
@@ -218,6 +231,7 @@ class Conversation:
             key=conversation.id,
             creator_key=conversation.created_by_id,
             viewer=viewer,
+            viewer_from_context=viewer_from_context,
         )
 
 

@@ -6,6 +6,8 @@ import asyncio
 import contextvars
 import uuid
 
+from strawberry.dataloader import DataLoader
+
 from schema.loaders import Loaders, event_loaders
 from tests.conftest import App
 from tests.schema import register
@@ -25,6 +27,8 @@ async def test_subscribers_of_one_event_share_loads_and_survive_each_other(app: 
     assert first is second
     assert subscriber(8) is not first
     assert subscriber(None) is not subscriber(None)  # ephemeral events share nothing
+    # An event's loaders are a container: each DataLoader is built on first use only.
+    assert not any(isinstance(value, DataLoader) for value in vars(first).values())
 
     app.queries.reset()
     gone = asyncio.ensure_future(first.users.load(user_id))
@@ -34,3 +38,5 @@ async def test_subscribers_of_one_event_share_loads_and_survive_each_other(app: 
     found = await staying
     assert found is not None and found.id == user_id
     assert app.queries.count == 1
+    built = [name for name, value in vars(first).items() if isinstance(value, DataLoader)]
+    assert built == ["users"]

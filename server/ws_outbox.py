@@ -1,0 +1,126 @@
+"""graphql-transport-ws with a bounded outbox per connection: slow clients never stall others.
+
+Strawberry's handler awaits each websocket send in the subscription's own task, so a client
+that stops reading parks its subscriptions (and their share of every event) on a full socket.
+Here every message goes to the connection's outbox and one writer task per connection sends
+them, in order. Subscriptions never wait for the network:
+
+- a `next` whose data is shared by the subscribers of an event (`schema.shared_events`) is
+  queued as (this subscription's frame head, the event's payload encoded once), so a queued
+  frame costs a tuple, not a copy of the payload;
+- past `limit` unsent messages the client is not keeping up: its outbox is dropped, its
+  subscriptions are cancelled and the connection is closed with `CLOSE_SLOW_CONSUMER` (1013,
+  "Try Again Later"; graphql-ws clients reconnect on it, and resume with their last cursor).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from typing import Any, Final
+
+import orjson
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
+
+from schema.context import Context
+from schema.shared_events import SharedData
+
+__all__ = ["CLOSE_SLOW_CONSUMER", "DEFAULT_LIMIT", "OutboxTransportWS", "slow_consumers"]
+
+logger = logging.getLogger("comptoir.graphql")
+
+CLOSE_SLOW_CONSUMER: Final = 1013
+DEFAULT_LIMIT: Final = 500
+
+
+class _Count:
+    value = 0
+
+
+slow_consumers: Final = _Count()  # connections closed for not keeping up (for /metrics)
+
+
+class OutboxTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit: int = getattr(self.view, "outbox_limit", DEFAULT_LIMIT)
+        self._outbox: deque[tuple[str, str]] = deque()
+        self._wake = asyncio.Event()
+        self._heads: dict[str, str] = {}
+        self._writer: asyncio.Task[None] | None = None
+        self._dropped = False
+
+    async def send_message(self, message: Message) -> None:
+        if self._dropped:
+            return
+        if len(self._outbox) >= self.limit:
+            self._drop()
+            return
+        self._outbox.append(self._frame(message))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write(), name="graphql-ws writer")
+        self._wake.set()
+
+    def _frame(self, message: Message) -> tuple[str, str]:
+        payload: Any = message.get("payload")
+        if (
+            message["type"] == "next"
+            and isinstance(payload, dict)
+            and len(payload) == 1
+            and isinstance(payload.get("data"), SharedData)
+        ):
+            operation = str(message["id"])
+            head = self._heads.get(operation)
+            if head is None:
+                head = '{"id":' + orjson.dumps(operation).decode() + ',"type":"next","payload":'
+                self._heads[operation] = head
+            return head, payload["data"].encoded() + "}"
+        encoded = self.view.encode_json(message)
+        return (encoded if isinstance(encoded, str) else encoded.decode()), ""
+
+    async def _write(self) -> None:
+        websocket = self.websocket.ws  # type: ignore[attr-defined]
+        try:
+            while True:
+                while not self._outbox:
+                    self._wake.clear()
+                    await self._wake.wait()
+                head, tail = self._outbox.popleft()
+                await websocket.send_text(head + tail if tail else head)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the client is gone: the receive loop ends the connection
+            self._dropped = True
+            self._outbox.clear()
+
+    def _drop(self) -> None:
+        self._dropped = True
+        self._outbox.clear()
+        slow_consumers.value += 1
+        logger.warning("closing a websocket that does not keep up (%d unsent)", self.limit)
+        if self._writer is not None:
+            self._writer.cancel()
+        for operation in list(self.operations.values()):
+            if operation.task is not None:
+                operation.task.cancel()
+        self.operations.clear()
+        self._closing = asyncio.create_task(self._close_slow())
+
+    async def _close_slow(self) -> None:
+        """The close frame waits behind what the socket holds: it goes out if the client reads
+        again; otherwise the server's keepalive (unanswered pings) ends the connection."""
+        reason = f"slow consumer: more than {self.limit} messages unsent"
+        with contextlib.suppress(Exception):
+            await self.websocket.close(code=CLOSE_SLOW_CONSUMER, reason=reason)
+
+    async def shutdown(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+        await super().shutdown()
