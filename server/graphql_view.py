@@ -37,7 +37,7 @@ from resolvers.errors import DomainError, Forbidden
 from resolvers.files.content_types import UploadPolicy
 from resolvers.files.storage import FileStorage
 from resolvers.identity.actor_cache import ActorCache
-from resolvers.identity.authentication import authenticate, credential_expiry
+from resolvers.identity.authentication import authenticate_request, credential_expiry
 from resolvers.identity.secrets import AuthConfig
 from resolvers.integrations import Integrations
 from resolvers.unit_of_work import Database
@@ -345,8 +345,9 @@ class ComptoirGraphQL(GraphQL[Context, None]):
                 code, reason = CLOSE_UNAUTHORIZED, "credential expired"
                 break
             try:
-                async with self.db.autocommit() as connection:
-                    await authenticate(connection, self.auth, credentials)
+                # Through the actor cache: connections sharing a credential re-check it once
+                # (an invalidation drops the entry, so a revoked credential is read afresh).
+                await authenticate_request(self.db, self.auth, credentials, self.actor_cache)
             except DomainError as error:
                 forbidden = isinstance(error, Forbidden)
                 code = CLOSE_FORBIDDEN if forbidden else CLOSE_UNAUTHORIZED
