@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 import email_validator
 from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import ValidationError as StdnumError
@@ -35,6 +38,22 @@ class FieldErrors:
     def raise_if_any(self, message: str = "Invalid input") -> None:
         if self.errors:
             raise BadUserInput(message, fields=self.errors)
+
+    def ids(
+        self, field: str, values: Sequence[str], message: str = "is not a valid id"
+    ) -> list[uuid.UUID]:
+        """The ids given, in their order without repeats; a malformed one is named by its
+        index (`member_ids.2`) and left out."""
+        parsed: list[uuid.UUID] = []
+        for index, value in enumerate(values):
+            try:
+                found = uuid.UUID(str(value))
+            except ValueError:
+                self.add(f"{field}.{index}", message)
+                continue
+            if found not in parsed:
+                parsed.append(found)
+        return parsed
 
     def required(self, field: str, value: str | None, max_length: int = 200) -> str:
         if value is None or not value.strip():

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from resolvers.errors import Forbidden
-from resolvers.identity.actor import Actor, require_organization, require_permission
+from resolvers.identity.actor import Actor, require_access, require_organization
 from resolvers.identity.permissions import ACCOUNTING, READ, WRITE
 
 __all__ = ["READ", "WRITE", "require_accounting"]
@@ -15,7 +14,4 @@ __all__ = ["READ", "WRITE", "require_accounting"]
 def require_accounting(actor: Actor | None, action: str) -> uuid.UUID:
     """The organization whose books the actor may `action`; FORBIDDEN otherwise."""
     permission = f"{ACCOUNTING}:{action}"
-    caller = require_permission(actor, permission)
-    if not caller.has_ability(permission):
-        raise Forbidden(f"this token lacks the {permission} ability")
-    return require_organization(caller)
+    return require_organization(require_access(actor, permission))

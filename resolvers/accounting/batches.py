@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, JournalLine
 from resolvers.accounting.balances import Balance, balances_by_account
+from resolvers.batching import grouped
 
 __all__ = ["Balance", "accounts_by_id", "balances_by_account", "lines_by_transaction"]
 
@@ -22,11 +23,9 @@ async def accounts_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> lis
 async def lines_by_transaction(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[list[JournalLine]]:
-    found: dict[uuid.UUID, list[JournalLine]] = {}
-    for line in await session.scalars(
+    rows = await session.scalars(
         select(JournalLine)
         .where(JournalLine.transaction_id.in_(ids))
         .order_by(JournalLine.transaction_id, JournalLine.position)
-    ):
-        found.setdefault(line.transaction_id, []).append(line)
-    return [found.get(i, []) for i in ids]
+    )
+    return grouped(((line.transaction_id, line) for line in rows), ids)

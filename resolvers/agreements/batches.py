@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import AgreementRenewal, AgreementTerms, Party, TermsKind
+from resolvers.batching import grouped
 
 TermsKey = tuple[uuid.UUID, TermsKind]
 
@@ -28,10 +28,7 @@ async def terms_history(
         .where(AgreementTerms.agreement_id.in_({agreement for agreement, _ in keys}))
         .order_by(AgreementTerms.agreement_version, AgreementTerms.id)
     )
-    grouped: dict[TermsKey, list[AgreementTerms]] = defaultdict(list)
-    for row in rows:
-        grouped[(row.agreement_id, row.kind)].append(row)
-    return [grouped.get(key, []) for key in keys]
+    return grouped((((row.agreement_id, row.kind), row) for row in rows), keys)
 
 
 async def renewals_by_agreement(
@@ -42,7 +39,4 @@ async def renewals_by_agreement(
         .where(AgreementRenewal.agreement_id.in_(ids))
         .order_by(AgreementRenewal.renewed_at, AgreementRenewal.id)
     )
-    grouped: dict[uuid.UUID, list[AgreementRenewal]] = defaultdict(list)
-    for row in rows:
-        grouped[row.agreement_id].append(row)
-    return [grouped.get(key, []) for key in ids]
+    return grouped(((row.agreement_id, row) for row in rows), ids)

@@ -29,8 +29,14 @@ from resolvers.audit.trail import record
 from resolvers.checkouts.payload import decode, encode
 from resolvers.customers import customers
 from resolvers.customers.inputs import CustomerPatch
-from resolvers.errors import BadUserInput, Conflict, Forbidden, NotFound, Unauthenticated
-from resolvers.identity.actor import Actor, ActorKind, require_organization, require_permission
+from resolvers.errors import BadUserInput, Conflict, NotFound, Unauthenticated
+from resolvers.identity.actor import (
+    Actor,
+    ActorKind,
+    require_ability,
+    require_organization,
+    require_permission,
+)
 from resolvers.identity.secrets import hash_secret, secrets_equal
 from resolvers.invoicing import documents
 from resolvers.invoicing.inputs import DocumentPatch
@@ -70,9 +76,7 @@ def _checkout_actor(actor: Actor | None) -> Actor:
     caller = require_permission(actor, "customers:write")
     require_permission(caller, "invoices:write")
     require_organization(caller)
-    if not caller.has_ability(ABILITY):
-        raise Forbidden(f"this token lacks the {ABILITY} ability")
-    return replace(caller, abilities=caller.abilities | COVERED)
+    return replace(require_ability(caller, ABILITY), abilities=caller.abilities | COVERED)
 
 
 @contextmanager

@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ProviderConnection
+from resolvers.accounting.access import READ, WRITE, require_accounting
 from resolvers.errors import BadUserInput, Conflict, NotFound
-from resolvers.identity.actor import Actor, require_organization, require_permission
+from resolvers.identity.actor import Actor
 from resolvers.secrets import SecretBox
 
 __all__ = [
@@ -33,10 +34,6 @@ __all__ = [
 # The providers a connection can name (key -> display name).
 PROVIDERS: Final = {"yooz": "Yooz"}
 MAX_SECRET: Final = 4096
-
-
-def _require(actor: Actor | None, action: str) -> uuid.UUID:
-    return require_organization(require_permission(actor, f"accounting:{action}"))
 
 
 @dataclass(frozen=True)
@@ -82,7 +79,7 @@ async def _live(session: AsyncSession, connection_id: uuid.UUID) -> ProviderConn
 
 
 async def list_connections(session: AsyncSession, actor: Actor | None) -> list[ProviderConnection]:
-    _require(actor, "read")
+    require_accounting(actor, READ)
     rows = await session.scalars(
         select(ProviderConnection)
         .where(ProviderConnection.deleted_at.is_(None))
@@ -94,7 +91,7 @@ async def list_connections(session: AsyncSession, actor: Actor | None) -> list[P
 async def create_connection(
     session: AsyncSession, actor: Actor | None, box: SecretBox, data: ConnectionInput
 ) -> ProviderConnection:
-    _require(actor, "write")
+    require_accounting(actor, WRITE)
     if data.provider not in PROVIDERS:
         raise BadUserInput(
             "unknown provider",
@@ -124,7 +121,7 @@ async def update_connection(
     connection_id: uuid.UUID,
     data: ConnectionInput,
 ) -> ProviderConnection:
-    _require(actor, "write")
+    require_accounting(actor, WRITE)
     if data.api_key is None and data.webhook_secret is None and data.active is None:
         raise BadUserInput(
             "nothing to change", fields={"body": "give apiKey, webhookSecret or active"}
@@ -145,7 +142,7 @@ async def delete_connection(
     session: AsyncSession, actor: Actor | None, connection_id: uuid.UUID
 ) -> uuid.UUID:
     """Soft delete: from now on it is not listed and its webhooks are refused."""
-    _require(actor, "write")
+    require_accounting(actor, WRITE)
     connection = await _live(session, connection_id)
     connection.deleted_at = datetime.now(UTC)
     connection.active = False

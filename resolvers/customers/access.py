@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from resolvers.errors import Forbidden
-from resolvers.identity.actor import Actor, require_organization, require_permission
+from resolvers.identity.actor import Actor, require_access, require_organization
 
 READ = "read"
 WRITE = "write"
@@ -17,7 +16,4 @@ WRITE = "write"
 
 def require_customers(actor: Actor | None, action: str) -> uuid.UUID:
     """The organization whose customers the actor may `action`; FORBIDDEN otherwise."""
-    caller = require_permission(actor, f"customers:{action}")
-    if not caller.has_ability(f"clients:{action}"):
-        raise Forbidden(f"this token lacks the clients:{action} ability")
-    return require_organization(caller)
+    return require_organization(require_access(actor, f"customers:{action}", f"clients:{action}"))

@@ -69,3 +69,16 @@ def require_permission(actor: Actor | None, permission: str) -> Actor:
     if not checked.can(permission):
         raise Forbidden(f"missing permission {permission}")
     return checked
+
+
+def require_ability(actor: Actor, ability: str) -> Actor:
+    """The actor, unless it is a personal access token without `ability`: FORBIDDEN then."""
+    if not actor.has_ability(ability):
+        raise Forbidden(f"this token lacks the {ability} ability")
+    return actor
+
+
+def require_access(actor: Actor | None, permission: str, ability: str | None = None) -> Actor:
+    """The actor's roles grant `permission`, then its token carries `ability` (by default the
+    permission's own name: `invoices:read`); FORBIDDEN otherwise, naming what is missing."""
+    return require_ability(require_permission(actor, permission), ability or permission)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, MembershipRole, Role, User
+from resolvers.batching import grouped
 
 
 async def users_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[User | None]:
@@ -25,10 +26,7 @@ async def role_names_by_membership(
         .where(MembershipRole.membership_id.in_(ids))
         .order_by(Role.name)
     )
-    names: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
-    for membership_id, name in rows:
-        names[membership_id].append(name)
-    return [names[i] for i in ids]
+    return grouped(rows, ids)
 
 
 async def roles_by_user(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[list[Role]]:
@@ -40,7 +38,4 @@ async def roles_by_user(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list
         .where(Membership.user_id.in_(ids))
         .order_by(Role.name, Role.id)
     )
-    roles: dict[uuid.UUID, list[Role]] = {i: [] for i in ids}
-    for user_id, role in rows:
-        roles[user_id].append(role)
-    return [roles[i] for i in ids]
+    return grouped(rows, ids)

@@ -20,17 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Membership, MembershipRole, Role, User
 from resolvers.audit.trail import record
 from resolvers.errors import Forbidden, NotFound
-from resolvers.identity.actor import Actor, require_organization, require_permission
+from resolvers.identity.actor import Actor, require_access, require_organization
 from resolvers.identity.revocation import actors_changed
 
 
 def require_team_permission(actor: Actor | None, permission: str) -> Actor:
     """`users:*` / `roles:*` from the roles, plus the matching ability for access tokens."""
-    caller = require_permission(actor, permission)
     ability = "team:read" if permission.endswith(":read") else "team:write"
-    if not caller.has_ability(ability):
-        raise Forbidden(f"this token lacks the {ability} ability")
-    return caller
+    return require_access(actor, permission, ability)
 
 
 def holds_all(actor: Actor, permissions: Iterable[str]) -> bool:

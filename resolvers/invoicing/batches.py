@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Invoice, InvoiceLine, Payment
+from resolvers.batching import grouped
 
 
 async def documents_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[Invoice | None]:
@@ -20,39 +20,29 @@ async def documents_by_id(session: AsyncSession, ids: Sequence[uuid.UUID]) -> li
 async def lines_by_document(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[list[InvoiceLine]]:
-    grouped: dict[uuid.UUID, list[InvoiceLine]] = defaultdict(list)
     rows = await session.scalars(
         select(InvoiceLine)
         .where(InvoiceLine.invoice_id.in_(ids))
         .order_by(InvoiceLine.invoice_id, InvoiceLine.position)
     )
-    for line in rows:
-        grouped[line.invoice_id].append(line)
-    return [grouped.get(i, []) for i in ids]
+    return grouped(((line.invoice_id, line) for line in rows), ids)
 
 
 async def payments_by_invoice(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[list[Payment]]:
-    grouped: dict[uuid.UUID, list[Payment]] = defaultdict(list)
     rows = await session.scalars(
         select(Payment)
         .where(Payment.invoice_id.in_(ids))
         .order_by(Payment.paid_on, Payment.created_at, Payment.id)
     )
-    for payment in rows:
-        grouped[payment.invoice_id].append(payment)
-    return [grouped.get(i, []) for i in ids]
+    return grouped(((payment.invoice_id, payment) for payment in rows), ids)
 
 
 async def credit_notes_by_invoice(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[list[Invoice]]:
-    grouped: dict[uuid.UUID, list[Invoice]] = defaultdict(list)
     rows = await session.scalars(
         select(Invoice).where(Invoice.corrects_id.in_(ids)).order_by(Invoice.created_at)
     )
-    for note in rows:
-        assert note.corrects_id is not None
-        grouped[note.corrects_id].append(note)
-    return [grouped.get(i, []) for i in ids]
+    return grouped(((note.corrects_id, note) for note in rows), ids)

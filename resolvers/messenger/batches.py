@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Conversation, ConversationMember, Message, MessageAttachment, StoredFile
+from resolvers.batching import grouped
 
 MemberKey = tuple[uuid.UUID, uuid.UUID]  # (conversation id, user id)
 
@@ -21,10 +22,7 @@ async def members_by_conversation(
         .where(ConversationMember.conversation_id.in_(ids))
         .order_by(ConversationMember.created_at, ConversationMember.user_id)
     )
-    found: dict[uuid.UUID, list[ConversationMember]] = {i: [] for i in ids}
-    for member in rows:
-        found[member.conversation_id].append(member)
-    return [found[i] for i in ids]
+    return grouped(((member.conversation_id, member) for member in rows), ids)
 
 
 async def memberships(
@@ -82,10 +80,7 @@ async def attachments_by_message(
         .where(MessageAttachment.message_id.in_(ids))
         .order_by(MessageAttachment.position)
     )
-    found: dict[uuid.UUID, list[StoredFile]] = {i: [] for i in ids}
-    for message_id, stored in rows:
-        found[message_id].append(stored)
-    return [found[i] for i in ids]
+    return grouped(rows, ids)
 
 
 async def conversations_by_id(

@@ -61,15 +61,7 @@ async def _member_ids(
     if len(raw) > MAX_MEMBERS:
         errors.add("member_ids", f"must name at most {MAX_MEMBERS} users")
         return []
-    parsed: list[uuid.UUID] = []
-    for index, value in enumerate(raw):
-        try:
-            user_id = uuid.UUID(str(value))
-        except ValueError:
-            errors.add(f"member_ids.{index}", "is not a valid id")
-            continue
-        if user_id not in parsed:
-            parsed.append(user_id)
+    parsed = errors.ids("member_ids", raw)
     known = await _organization_users(session, set(parsed))
     for index, value in enumerate(raw):
         try:

@@ -51,15 +51,7 @@ async def _attachments(
     if len(raw) > MAX_ATTACHMENTS:
         errors.add("attachments", f"must be at most {MAX_ATTACHMENTS} files")
         return []
-    ids: list[uuid.UUID] = []
-    for index, value in enumerate(raw):
-        try:
-            file_id = uuid.UUID(str(value))
-        except ValueError:
-            errors.add(f"attachments.{index}", "is not a valid file id")
-            continue
-        if file_id not in ids:
-            ids.append(file_id)
+    ids = errors.ids("attachments", raw, "is not a valid file id")
     if ids:
         known = set(await session.scalars(select(StoredFile.id).where(StoredFile.id.in_(ids))))
         for index, file_id in enumerate(ids):

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ExpenseReport, ExpenseStatus, Party, PartyKind, StoredFile
+from resolvers.accounting.access import READ, WRITE, require_accounting
 from resolvers.customers.fields import currency as clean_currency
 from resolvers.errors import BadUserInput, Conflict, NotFound
-from resolvers.identity.actor import Actor, require_organization, require_permission
+from resolvers.identity.actor import Actor
 from resolvers.validation import FieldErrors
 
 __all__ = [
@@ -53,10 +54,6 @@ _MOVES: Final = {
 }
 
 
-def _require(actor: Actor | None, action: str) -> uuid.UUID:
-    return require_organization(require_permission(actor, f"accounting:{action}"))
-
-
 @dataclass(frozen=True)
 class ExpenseLineInput:
     spent_on: date
@@ -78,7 +75,7 @@ class ExpenseReportInput:
 async def create_report(
     session: AsyncSession, actor: Actor | None, data: ExpenseReportInput
 ) -> ExpenseReport:
-    _require(actor, "write")
+    require_accounting(actor, WRITE)
     errors = FieldErrors()
     title = errors.required("title", data.title, 200)
     currency = clean_currency(errors, "currency", data.currency)
@@ -142,7 +139,7 @@ async def transition(
 ) -> ExpenseReport:
     """submit, approve, reject (with a reason), reimburse or reopen; CONFLICT from a state
     that does not allow it."""
-    _require(actor, "write")
+    require_accounting(actor, WRITE)
     allowed, target = _MOVES[action]
     report = await session.scalar(
         select(ExpenseReport).where(ExpenseReport.id == report_id).with_for_update()
@@ -174,7 +171,7 @@ async def list_reports(
     status: ExpenseStatus | None = None,
     first: int = 50,
 ) -> list[ExpenseReport]:
-    _require(actor, "read")
+    require_accounting(actor, READ)
     if not 1 <= first <= MAX_LIST:
         raise BadUserInput("bad page size", fields={"first": f"between 1 and {MAX_LIST}"})
     statement = select(ExpenseReport).order_by(

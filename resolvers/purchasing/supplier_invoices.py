@@ -19,21 +19,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Party, PartyKind, SupplierInvoice
+from resolvers.accounting.access import READ, WRITE, require_accounting
 from resolvers.errors import BadUserInput, Conflict
 from resolvers.files.changes import FileChanges
 from resolvers.files.content_types import UploadPolicy
 from resolvers.files.files import upload_file
-from resolvers.identity.actor import Actor, require_organization, require_permission
+from resolvers.identity.actor import Actor
 from resolvers.purchasing.cii import ParsedInvoice, read_cii
 
 __all__ = ["MAX_PDF_BYTES", "list_supplier_invoices", "receive_supplier_invoice"]
 
 MAX_PDF_BYTES: Final = 25 * 1024 * 1024
 MAX_LIST: Final = 200
-
-
-def _require(actor: Actor | None, action: str) -> uuid.UUID:
-    return require_organization(require_permission(actor, f"accounting:{action}"))
 
 
 @dataclass(frozen=True)
@@ -110,7 +107,7 @@ async def receive_supplier_invoice(
     filename: str | None,
     content: bytes,
 ) -> SupplierInvoice:
-    _require(actor, "write")
+    require_accounting(actor, WRITE)
     if not content.startswith(b"%PDF"):
         raise BadUserInput("a PDF is expected", fields={"file": "must be a PDF"})
     if len(content) > MAX_PDF_BYTES:
@@ -170,7 +167,7 @@ async def list_supplier_invoices(
     session: AsyncSession, actor: Actor | None, first: int = 50
 ) -> list[SupplierInvoice]:
     """Newest first."""
-    _require(actor, "read")
+    require_accounting(actor, READ)
     if not 1 <= first <= MAX_LIST:
         raise BadUserInput("bad page size", fields={"first": f"between 1 and {MAX_LIST}"})
     rows = await session.scalars(

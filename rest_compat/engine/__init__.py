@@ -8,7 +8,6 @@ from rest_compat.engine.contract import (
     RestInputError,
     RestRequest,
     Route,
-    id_from_path,
     path_variables,
 )
 from rest_compat.engine.idempotency import IdempotencyStore
@@ -22,6 +21,5 @@ __all__ = [
     "RestInputError",
     "RestRequest",
     "Route",
-    "id_from_path",
     "path_variables",
 ]

@@ -198,7 +198,7 @@ class ContractApp:
             path_params={k: str(v) for k, v in request.path_params.items()},
             query=request.query_params,
             headers=request.headers,
-            body=await read_body(request, limit, upload=route.upload, decimals=route.declared),
+            body=await read_body(request, limit, upload=route.upload),
         )
         context = self.context_factory(request)
         credentials = self.contract.credentials(request, rest)
@@ -283,10 +283,8 @@ class ContractApp:
         return renamed
 
     def _variables(self, route: Route, rest: RestRequest) -> tuple[dict[str, Any], dict[str, str]]:
-        """The GraphQL variables (and this request's error renames): a declared route validates
-        its models first, reporting every problem of body and query at once."""
-        if not route.declared:
-            return route.variables(rest), {}
+        """The GraphQL variables (and this request's error renames): the route's models are
+        validated first, every problem of body and query reported at once."""
         found: dict[str, str] = {}
         body = self._validate(route.body, rest.body, found, root="body")
         # An empty parameter (`?search=`) counts as absent.

@@ -55,9 +55,9 @@ def is_json(media: str) -> bool:
     )
 
 
-async def read_body(request: Request, limit: int, *, upload: bool, decimals: bool) -> Any:
-    """The parsed body: None when empty (or GET/HEAD), a JSON value, or for upload routes a
-    dict of text fields and `UploadFile`s. `decimals` reads JSON fractions as `Decimal`."""
+async def read_body(request: Request, limit: int, *, upload: bool) -> Any:
+    """The parsed body: None when empty (or GET/HEAD), a JSON value (fractions as `Decimal`,
+    never `float`), or for upload routes a dict of text fields and `UploadFile`s."""
     if request.method in ("GET", "HEAD"):
         return None
     raw = await _read_limited(request, limit)
@@ -73,9 +73,7 @@ async def read_body(request: Request, limit: int, *, upload: bool, decimals: boo
     if not is_json(media):
         raise BodyRefused(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json")
     try:
-        body = json.loads(
-            raw, parse_float=Decimal if decimals else float, parse_constant=_no_constant
-        )
+        body = json.loads(raw, parse_float=Decimal, parse_constant=_no_constant)
     except RecursionError:
         raise _too_deep() from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError

@@ -39,14 +39,6 @@ class RestRequest:
             raise RestInputError("Request body must be a JSON object")
         return self.body
 
-    def require(self, *names: str) -> dict[str, Any]:
-        """The JSON body, with every named field present and not null."""
-        body = self.json_object()
-        missing = {n: "is required" for n in names if body.get(n) in (None, "")}
-        if missing:
-            raise RestInputError("Invalid input", missing)
-        return body
-
 
 @dataclass(frozen=True)
 class ErrorReply:
@@ -85,7 +77,6 @@ class Inputs(Generic[B, Q]):
         self.renames[graphql_path] = contract_path
 
 
-VariablesFn = Callable[[RestRequest], dict[str, Any]]
 ToVariablesFn = Callable[[Inputs[Any, Any]], dict[str, Any]]
 ProblemsFn = Callable[[Any], dict[str, str]]  # a pydantic ValidationError -> {path: message}
 PresentFn = Callable[[dict[str, Any], RestRequest], Any]
@@ -93,19 +84,10 @@ CredentialsFn = Callable[[HTTPConnection, RestRequest], Credentials]
 ErrorBodyFn = Callable[[ErrorReply], Any]
 
 
-def id_from_path(request: RestRequest) -> dict[str, Any]:
-    """`{id}` in the path becomes the operation's `$id` (most item routes need nothing else)."""
-    return {"id": request.path_params["id"]}
-
-
 def path_variables(inputs: Inputs[Any, Any]) -> dict[str, Any]:
     """A declared route's variables are its path parameters (`{id}` -> `$id`): item routes
     and actions without a body need nothing else."""
     return dict(inputs.path)
-
-
-def _no_variables(_: RestRequest) -> dict[str, Any]:
-    return {}
 
 
 def _data_as_is(data: dict[str, Any], _: RestRequest) -> Any:
@@ -116,21 +98,20 @@ def _data_as_is(data: dict[str, Any], _: RestRequest) -> Any:
 class Route:
     """One documented route: its GraphQL operation and how data flows in and out.
 
-    Declared routes (the way to write them; see rest_compat/engine/HOWTO.md) name
+    A route is declared (see rest_compat/engine/HOWTO.md): it names at least one of
     - `body`: the pydantic model of the JSON body (a `ContractModel`), or of the multipart
       form's text fields with `upload=True`; None: the route takes no body;
     - `query`: the model of the query string; None: no query parameters;
-    - `to_variables`: `Inputs` (path params, validated body and query) -> GraphQL variables;
-    - `response`: the type of what `present` returns (a model or any annotation), for OpenAPI.
+    - `to_variables`: `Inputs` (path params, validated body and query) -> GraphQL variables
+      (`path_variables` for a route that takes nothing but its path);
+    and `response`: the type of what `present` returns (a model or any annotation), for OpenAPI.
     The engine validates before anything runs and answers every problem at once in the
-    contract's error body. Routes with a `variables` function instead (the old style) read the
-    raw `RestRequest` themselves; both kinds live side by side until a contract is migrated.
+    contract's error body.
     """
 
     method: str
     path: str  # as documented, with `{param}` placeholders
     operation: str  # name of an operation in the contract's .graphql documents
-    variables: VariablesFn = _no_variables
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     to_variables: ToVariablesFn | None = None
@@ -145,7 +126,6 @@ class Route:
     status: int = 200
     authenticated: bool = True
     summary: str = ""
-    query_parameters: tuple[str, ...] = ()
     request_example: Any = None
     # Statuses this route documents besides its success (for the OpenAPI description).
     error_statuses: tuple[int, ...] = (400, 401, 404)
@@ -159,10 +139,12 @@ class Route:
     # (a secret shown once): a replay answers the transformed body. None: the body as is.
     idempotent_body: Callable[[bytes], bytes] | None = None
 
-    @property
-    def declared(self) -> bool:
-        """Whether the route is declared with models (the engine validates its input)."""
-        return self.to_variables is not None or self.body is not None or self.query is not None
+    def __post_init__(self) -> None:
+        if self.to_variables is None and self.body is None and self.query is None:
+            raise TypeError(
+                f"{self.method} {self.path}: declare the route's input with body=, query= or "
+                "to_variables= (path_variables when it takes nothing but its path)"
+            )
 
     @cached_property
     def _field_patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:

@@ -1,8 +1,8 @@
 """An OpenAPI 3.1 description generated from a contract's route table.
 
-Declared routes carry typed schemas: request bodies and query parameters from their models,
-responses from `Route.response`, every model once under `components/schemas`. Old-style
-routes (a `variables` function) get untyped bodies until their contract is migrated.
+Every route is declared, so every schema is typed: request bodies and query parameters from
+the route's models, responses from `Route.response`, every model once under
+`components/schemas`.
 """
 
 from __future__ import annotations
@@ -84,10 +84,7 @@ class _Schemas:
 
 def _query_parameters(route: Route, schemas: _Schemas) -> list[dict[str, Any]]:
     if route.query is None:
-        return [
-            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-            for name in route.query_parameters
-        ]
+        return []
     schema = standard(route.query.model_json_schema(ref_template=_REF))
     for name, definition in schema.pop("$defs", {}).items():
         schemas.components.setdefault(name, definition)
@@ -170,24 +167,15 @@ def _success(route: Route, schemas: _Schemas) -> dict[str, Any]:
 
 
 def _request_body(route: Route, schemas: _Schemas) -> dict[str, Any] | None:
-    if route.body is not None:
-        media = "multipart/form-data" if route.upload else JSON
-        content: dict[str, Any] = {"schema": schemas.of(route.body)}
-        if route.request_example is not None:
-            content["example"] = route.request_example
-        # No body reads as `{}`: a model that requires no field makes the body optional.
-        needs_body = any(info.is_required() for info in route.body.model_fields.values())
-        return {"required": route.method != "DELETE" and needs_body, "content": {media: content}}
-    # An old-style route: a DELETE documents a body only when it takes one (its example says so).
-    takes_body = route.method in ("POST", "PUT", "PATCH") or (
-        route.method == "DELETE" and route.request_example is not None
-    )
-    if not takes_body or route.declared:
+    if route.body is None:
         return None
-    body: dict[str, Any] = {"schema": {"type": "object"}}
+    media = "multipart/form-data" if route.upload else JSON
+    content: dict[str, Any] = {"schema": schemas.of(route.body)}
     if route.request_example is not None:
-        body["example"] = route.request_example
-    return {"required": False, "content": {JSON: body}}
+        content["example"] = route.request_example
+    # No body reads as `{}`: a model that requires no field makes the body optional.
+    needs_body = any(info.is_required() for info in route.body.model_fields.values())
+    return {"required": route.method != "DELETE" and needs_body, "content": {media: content}}
 
 
 def _operation(contract: Contract, route: Route, schemas: _Schemas) -> dict[str, Any]:

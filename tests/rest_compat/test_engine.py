@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rest_compat.engine import Contract, RestCompat, Route
+from rest_compat.engine import Contract, RestCompat, Route, path_variables
 from rest_compat.engine.app import _route_order
 from rest_compat.engine.documents import DocumentError, load_operations, validate_operations
 from rest_compat.engine.idempotency import fingerprint
@@ -41,7 +41,7 @@ def test_server_refuses_a_route_naming_a_missing_operation(tmp_path: Path) -> No
         name="broken",
         title="Broken",
         version="0",
-        routes=(Route("GET", "/x", "Missing"),),
+        routes=(Route("GET", "/x", "Missing", to_variables=path_variables),),
         documents_dir=tmp_path,
         credentials=base.credentials,
         statuses=base.statuses,
@@ -69,8 +69,8 @@ def test_fragments_travel_with_the_operations_that_use_them(tmp_path: Path) -> N
 
 def test_literal_segments_are_matched_before_parameters() -> None:
     routes = [
-        Route("GET", "/api/v1/notifications/{id}", "A"),
-        Route("GET", "/api/v1/notifications/preferences", "B"),
+        Route("GET", "/api/v1/notifications/{id}", "A", to_variables=path_variables),
+        Route("GET", "/api/v1/notifications/preferences", "B", to_variables=path_variables),
     ]
     assert [r.operation for r in sorted(routes, key=_route_order)] == ["B", "A"]
 

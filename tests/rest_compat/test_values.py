@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import Field, ValidationError
 
-from rest_compat.engine import Route
+from rest_compat.engine import Route, path_variables
 from rest_compat.engine.models import ContractModel, problems
 from rest_compat.engine.values import (
     Day,
@@ -139,6 +139,7 @@ def test_graphql_paths_are_renamed_whatever_the_index() -> None:
         "POST",
         "/x",
         "X",
+        to_variables=path_variables,
         error_fields={"lines.{n}.unitPrice": "positions.{n}.amount_cents", "first": "limit"},
     )
     assert route.rename_field("lines.0.unitPrice") == "positions.0.amount_cents"

@@ -22,6 +22,8 @@ CREATE_TOKEN = """mutation P($input: CreatePersonalAccessTokenInput!) {
   createPersonalAccessToken(input: $input) { rawKey }
 }"""
 ACCOUNTS = "{ accounts(first: 100) { totalCount } }"
+# The rest of the accounting area: purchasing and the accounting connections.
+PURCHASING = "{ supplierInvoices { id } expenseReports { id } providerConnections { id } }"
 
 
 async def test_the_bootstrap_token_reads_stock_catalog_and_the_chart_of_accounts(
@@ -51,8 +53,17 @@ async def test_a_token_can_be_granted_the_accounting_abilities(app: App) -> None
 
     books = await token("accounting:read", "accounting:write")
     assert (await execute(app, ACCOUNTS, token=books))["accounts"]["totalCount"] > 0
+    assert await execute(app, PURCHASING, token=books) == {
+        "supplierInvoices": [],
+        "expenseReports": [],
+        "providerConnections": [],
+    }
     catalog_only = await token("catalog:read", "inventory:read")
     assert codes(await errors_of(app, ACCOUNTS, token=catalog_only)) == ["FORBIDDEN"]
+    for field in ("supplierInvoices", "expenseReports", "providerConnections"):
+        refused = await errors_of(app, f"{{ {field} {{ id }} }}", token=catalog_only)
+        assert codes(refused) == ["FORBIDDEN"], field
+        assert refused[0]["message"] == "this token lacks the accounting:read ability"
     refused = await errors_of(
         app, CREATE_TOKEN, {"input": {"name": "t", "abilities": ["accounting:own"]}}, token=jwt
     )
