@@ -1,0 +1,203 @@
+"""Compiled plans: a query document turned into one SQL statement that builds its JSON.
+
+A plan is made once per (document, operation name) and kept in a bounded cache, as is the
+verdict that a document is not compilable. On each request the plan takes the variables,
+asks each root field's own resolver code for its rows (which checks permissions and
+arguments), runs one statement in the actor's tenant-scoped transaction and parses the JSON.
+Whenever that cannot give exactly what normal execution gives (a domain error, a root that
+is not found, bad variables, a database error), it steps aside and the request runs field by
+field, which reports the error as always.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import strawberry
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLField,
+    OperationDefinitionNode,
+    OperationType,
+    get_named_type,
+    get_operation_ast,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from sqlalchemy import ColumnElement, Select, Text, cast, select
+from sqlalchemy.exc import DBAPIError
+from strawberry.types.arguments import convert_arguments
+
+from resolvers.errors import DomainError
+from resolvers.identity.actor import Actor
+from schema.compiled.forms import Forms, PagedRoot
+from schema.compiled.objects import ObjectCompiler, json_object
+from schema.compiled.roots import PagedPlan, SinglePlan
+from schema.compiled.selection import NotCompilable, selected
+from schema.compiled.values import sql_text
+from schema.context import Context
+
+
+@dataclass(frozen=True)
+class RootPlan:
+    key: str
+    node: FieldNode
+    definition: GraphQLField | None = None  # None: __typename
+    body: PagedPlan | SinglePlan | None = None
+
+    def json(
+        self,
+        schema: strawberry.Schema,
+        actor: Actor | None,
+        tenant: uuid.UUID,
+        variables: VariableValues,
+    ) -> ColumnElement[Any]:
+        if self.definition is None or self.body is None:
+            return sql_text("Query")
+        # The arguments exactly as the resolver receives them (Strawberry's conversion).
+        raw = get_argument_values(self.definition, self.node, variables)
+        field = self.definition.extensions["strawberry-definition"]
+        arguments = convert_arguments(
+            raw,
+            field.arguments,
+            scalar_registry=schema.schema_converter.scalar_registry,
+            config=schema.config,
+        )
+        if isinstance(self.body, PagedPlan):
+            listing, page = self.body.form.listing(actor, **arguments)
+            offset, limit = page.window()
+            return self.body.json(listing, offset, limit, tenant)
+        return self.body.json(self.body.form.statement(actor, **arguments), tenant)
+
+
+@dataclass(frozen=True)
+class Plan:
+    operation: OperationDefinitionNode
+    roots: tuple[RootPlan, ...]
+
+    def statement(
+        self,
+        schema: strawberry.Schema,
+        actor: Actor | None,
+        tenant: uuid.UUID,
+        variables: VariableValues,
+    ) -> Select[Any]:
+        data = json_object([(r.key, r.json(schema, actor, tenant, variables)) for r in self.roots])
+        # Text, not json: asyncpg hands the JSON over unparsed and orjson parses it once.
+        return select(cast(data, Text))
+
+    @property
+    def single_keys(self) -> tuple[str, ...]:
+        return tuple(r.key for r in self.roots if isinstance(r.body, SinglePlan))
+
+
+def compile_plan(
+    schema: strawberry.Schema, forms: Forms, document: DocumentNode, operation_name: str | None
+) -> Plan:
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or operation.operation is not OperationType.QUERY:
+        raise NotCompilable("not a query")
+    if operation.directives:
+        raise NotCompilable("directives")
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    graphql_schema = schema._schema
+    compiler = ObjectCompiler(graphql_schema, forms.types, fragments)
+    query = graphql_schema.query_type
+    assert query is not None
+    roots: list[RootPlan] = []
+    for field in selected(query.name, [operation.selection_set], fragments):
+        node = field.nodes[0]
+        if field.name == "__typename":
+            roots.append(RootPlan(field.key, node))
+            continue
+        form = forms.roots.get(field.name)
+        if form is None:
+            raise NotCompilable(f"Query.{field.name} has no SQL form")
+        definition = query.fields[field.name]
+        type_name = get_named_type(definition.type).name
+        body: PagedPlan | SinglePlan
+        if isinstance(form, PagedRoot):
+            body = PagedPlan(compiler, form, type_name, field)
+        else:
+            body = SinglePlan(compiler, form, type_name, field)
+        roots.append(RootPlan(field.key, node, definition, body))
+    return Plan(operation, tuple(roots))
+
+
+class CompiledPlans:
+    """Plans per (document text, operation name), None for documents that do not compile;
+    the least recently used are dropped beyond `size`."""
+
+    def __init__(self, forms: Forms, size: int) -> None:
+        self.forms = forms
+        self.size = size
+        self._plans: OrderedDict[tuple[str, str | None], Plan | None] = OrderedDict()
+
+    def plan(
+        self,
+        schema: strawberry.Schema,
+        query: str,
+        document: DocumentNode,
+        operation_name: str | None,
+    ) -> Plan | None:
+        key = (query, operation_name)
+        try:
+            found = self._plans[key]
+        except KeyError:
+            try:
+                found = compile_plan(schema, self.forms, document, operation_name)
+            except NotCompilable:
+                found = None
+            self._plans[key] = found
+            while len(self._plans) > self.size:
+                self._plans.popitem(last=False)
+        else:
+            self._plans.move_to_end(key)
+        return found
+
+    async def run(
+        self,
+        schema: strawberry.Schema,
+        context: Any,
+        query: str,
+        document: DocumentNode,
+        operation_name: str | None,
+        raw_variables: Mapping[str, Any] | None,
+    ) -> ExecutionResult | None:
+        """The operation's result by its plan, or None: run it field by field."""
+        if not isinstance(context, Context):
+            return None
+        plan = self.plan(schema, query, document, operation_name)
+        if plan is None:
+            return None
+        definitions = plan.operation.variable_definitions or ()
+        variables = get_variable_values(schema._schema, definitions, dict(raw_variables or {}))
+        if isinstance(variables, list):
+            return None
+        try:
+            actor = context.actor
+            tenant = context.tenant
+            if tenant is None:
+                return None
+            statement = plan.statement(schema, actor, tenant, variables)
+        except (DomainError, GraphQLError):
+            return None
+        try:
+            async with context.session() as session:
+                text = await session.scalar(statement)
+        except DBAPIError:
+            return None
+        data = orjson.loads(text)
+        if any(data[key] is None for key in plan.single_keys):
+            return None  # not found: the normal path says so
+        return ExecutionResult(data=data)
