@@ -7,8 +7,10 @@ import random
 from typing import Any
 
 from graphql import (
+    FieldNode,
     GraphQLEnumType,
     ListTypeNode,
+    NamedTypeNode,
     NonNullTypeNode,
     OperationDefinitionNode,
     OperationType,
@@ -76,10 +78,10 @@ def _unwrap(node: TypeNode) -> tuple[str, bool, bool]:
     """(named type, required, list)."""
     required = isinstance(node, NonNullTypeNode)
     inner = node.type if isinstance(node, NonNullTypeNode) else node
-    if isinstance(inner, ListTypeNode):
-        item = inner.type.type if isinstance(inner.type, NonNullTypeNode) else inner.type
-        return item.name.value, required, True  # type: ignore[union-attr]
-    return inner.name.value, required, False  # type: ignore[union-attr]
+    many = isinstance(inner, ListTypeNode)
+    while not isinstance(inner, NamedTypeNode):
+        inner = inner.type  # type: ignore[attr-defined]
+    return inner.name.value, required, many
 
 
 def candidates(
@@ -118,7 +120,9 @@ async def test_rest_queries_that_compile_equal_normal_execution(world: World) ->
     for index, name in enumerate(sorted(compiled)):
         source = queries[name]
         operation = _operation(source)
-        root = operation.selection_set.selections[0].name.value  # type: ignore[union-attr]
+        (root_field,) = operation.selection_set.selections
+        assert isinstance(root_field, FieldNode)
+        root = root_field.name.value
         ran = 0
         for organization in world.organizations:
             rng = random.Random(index)
@@ -127,7 +131,7 @@ async def test_rest_queries_that_compile_equal_normal_execution(world: World) ->
                     d.variable.name.value: rng.choice(
                         candidates(rng, organization, root, d.variable.name.value, d.type)
                     )
-                    for d in operation.variable_definitions
+                    for d in operation.variable_definitions or ()
                 }
                 variables = {k: v for k, v in chosen.items() if v is not OMITTED}
                 _, compiled_run = await world.both(source, variables, organization.token)
