@@ -131,6 +131,8 @@ def compile_plan(
         else:
             body = SinglePlan(compiler, form, type_name, field)
         roots.append(RootPlan(field.key, node, definition, body))
+    if all(root.body is None for root in roots):
+        raise NotCompilable("nothing to read")  # `{ __typename }` needs no statement
     return Plan(operation, tuple(roots))
 
 
