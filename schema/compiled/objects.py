@@ -3,6 +3,7 @@ json_build_object over the row, correlated subqueries with json_agg for lists.""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,6 +63,11 @@ class ObjectCompiler:
         self.schema = schema
         self.types = types
         self.fragments = fragments
+        self._names = itertools.count()
+
+    def alias_name(self, prefix: str) -> str:
+        """Aliases named once per plan: the plan's SQL is rendered to text once."""
+        return f"{prefix}{next(self._names)}"
 
     def object_type(self, name: str) -> GraphQLObjectType:
         found = self.schema.get_type(name)
@@ -103,7 +109,7 @@ class ObjectCompiler:
             elements = (
                 func.jsonb_array_elements(form.array(row))
                 .table_valued(column("value", JSONB), with_ordinality="position")
-                .render_derived()
+                .render_derived(name=self.alias_name("e"))
             )
             element = self.object_json(named.name, children, Row(elements, row))
             return (
@@ -116,7 +122,7 @@ class ObjectCompiler:
     def rows_json(
         self, type_name: str, children: list[Selected], form: Rows, row: Row, *, many: bool
     ) -> ColumnElement[Any]:
-        child = aliased(form.model)
+        child = aliased(form.model, name=self.alias_name("c"))
         # Tenancy, explicitly: a child lives in its parent's organization.
         condition = form.join(child, row) & (child.organization_id == row.entity.organization_id)
         element = self.object_json(type_name, children, Row(child, row))

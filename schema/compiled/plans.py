@@ -32,7 +32,7 @@ from graphql import (
     get_operation_ast,
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
-from sqlalchemy import ColumnElement, Select, Text, cast, select
+from sqlalchemy import CTE, ColumnElement, Select, Text, cast, select
 from sqlalchemy.exc import DBAPIError
 from strawberry.types.arguments import convert_arguments
 
@@ -53,15 +53,16 @@ class RootPlan:
     definition: GraphQLField | None = None  # None: __typename
     body: PagedPlan | SinglePlan | None = None
 
-    def json(
+    def ctes(
         self,
         schema: strawberry.Schema,
         actor: Actor | None,
         tenant: uuid.UUID,
         variables: VariableValues,
-    ) -> ColumnElement[Any]:
+    ) -> list[CTE]:
+        """The rows this root shows, by the root field's own code (which may refuse)."""
         if self.definition is None or self.body is None:
-            return sql_text("Query")
+            return []
         # The arguments exactly as the resolver receives them (Strawberry's conversion).
         raw = get_argument_values(self.definition, self.node, variables)
         field = self.definition.extensions["strawberry-definition"]
@@ -74,14 +75,19 @@ class RootPlan:
         if isinstance(self.body, PagedPlan):
             listing, page = self.body.form.listing(actor, **arguments)
             offset, limit = page.window()
-            return self.body.json(listing, offset, limit, tenant)
-        return self.body.json(self.body.form.statement(actor, **arguments), tenant)
+            return self.body.ctes(listing, offset, limit, tenant)
+        return self.body.ctes(self.body.form.statement(actor, **arguments), tenant)
+
+    @property
+    def sql(self) -> ColumnElement[Any]:
+        return sql_text("Query") if self.body is None else self.body.sql
 
 
 @dataclass(frozen=True)
 class Plan:
     operation: OperationDefinitionNode
     roots: tuple[RootPlan, ...]
+    data: ColumnElement[Any]  # the response's JSON as text, over the roots' CTEs
 
     def statement(
         self,
@@ -90,9 +96,8 @@ class Plan:
         tenant: uuid.UUID,
         variables: VariableValues,
     ) -> Select[Any]:
-        data = json_object([(r.key, r.json(schema, actor, tenant, variables)) for r in self.roots])
-        # Text, not json: asyncpg hands the JSON over unparsed and orjson parses it once.
-        return select(cast(data, Text))
+        ctes = [cte for root in self.roots for cte in root.ctes(schema, actor, tenant, variables)]
+        return select(self.data).add_cte(*ctes)
 
     @property
     def single_keys(self) -> tuple[str, ...]:
@@ -127,13 +132,15 @@ def compile_plan(
         type_name = get_named_type(definition.type).name
         body: PagedPlan | SinglePlan
         if isinstance(form, PagedRoot):
-            body = PagedPlan(compiler, form, type_name, field)
+            body = PagedPlan(compiler, form, type_name, field, len(roots))
         else:
-            body = SinglePlan(compiler, form, type_name, field)
+            body = SinglePlan(compiler, form, type_name, field, len(roots))
         roots.append(RootPlan(field.key, node, definition, body))
     if all(root.body is None for root in roots):
         raise NotCompilable("nothing to read")  # `{ __typename }` needs no statement
-    return Plan(operation, tuple(roots))
+    # Text, not json: asyncpg hands the JSON over unparsed and orjson parses it once.
+    data = cast(json_object([(root.key, root.sql) for root in roots]), Text)
+    return Plan(operation, tuple(roots), data)
 
 
 class CompiledPlans:

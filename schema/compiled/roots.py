@@ -1,8 +1,10 @@
 """Root fields of a compiled plan: a connection (a page of rows) or one object.
 
-What is fixed by the document (the JSON of each node, over one alias of the node's table) is
-built once per plan; the page (filters, order, window) comes from the root field's own
-resolver code on every request.
+What the document fixes (the JSON of the connection and of each node) is rendered to SQL
+text once per plan, over named placeholders: `page<i>` (id and position of each row of the
+page), `meta<i>` (offset, total and tenant) or `found<i>` (the one row). On each request only
+those are built, as CTEs, from the root field's own resolver code (filters, order, window and
+permission), so SQLAlchemy keys and compiles a few small statements, not the whole tree.
 """
 
 from __future__ import annotations
@@ -11,7 +13,22 @@ import uuid
 from typing import Any
 
 from graphql import GraphQLObjectType, get_named_type
-from sqlalchemy import ColumnElement, Select, case, func, literal, null, select
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Integer,
+    Select,
+    Uuid,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    table,
+)
+from sqlalchemy.dialects.postgresql import asyncpg
 from sqlalchemy.orm import aliased
 
 from resolvers.pagination import Listing, count_of
@@ -20,12 +37,17 @@ from schema.compiled.objects import ObjectCompiler, json_list, json_object
 from schema.compiled.selection import NotCompilable, Selected
 from schema.compiled.values import cursor, sql_text
 
-PAGE_INFO_FIELDS = frozenset(
-    {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
-)
+_DIALECT = asyncpg.dialect()  # type: ignore[no-untyped-call]
 
 
-def _child_type(compiler: ObjectCompiler, parent: GraphQLObjectType, field: str) -> str:
+def rendered(expression: ColumnElement[Any]) -> ColumnElement[Any]:
+    """SQL text made once (its constants inlined), embedded as is in every request's
+    statement."""
+    sql = expression.compile(dialect=_DIALECT, compile_kwargs={"literal_binds": True})
+    return literal_column(f"({sql})")
+
+
+def _child_type(parent: GraphQLObjectType, field: str) -> str:
     definition = parent.fields.get(field)
     if definition is None:
         raise NotCompilable(f"{parent.name}.{field}")
@@ -33,126 +55,124 @@ def _child_type(compiler: ObjectCompiler, parent: GraphQLObjectType, field: str)
 
 
 class SinglePlan:
-    def __init__(self, compiler: ObjectCompiler, form: SingleRoot, type_name: str, of: Selected):
+    def __init__(
+        self, compiler: ObjectCompiler, form: SingleRoot, type_name: str, of: Selected, index: int
+    ) -> None:
         self.form = form
-        self.entity = aliased(form.model)
-        self.node = compiler.object_json(
-            type_name, compiler.fields(type_name, of), Row(self.entity)
-        )
-
-    def json(self, statement: Select[Any], tenant: uuid.UUID) -> ColumnElement[Any]:
-        model = self.form.model
-        found = statement.with_only_columns(model.id).where(model.organization_id == tenant)
-        return (
-            select(self.node)
-            .where(self.entity.id.in_(found), self.entity.organization_id == tenant)
+        self.found = table(f"found{index}", column("id", Uuid), column("tenant", Uuid))
+        entity = aliased(form.model, name=f"n{index}")
+        node = compiler.object_json(type_name, compiler.fields(type_name, of), Row(entity))
+        self.sql = rendered(
+            select(node)
+            .where(entity.id == self.found.c.id, entity.organization_id == self.found.c.tenant)
             .limit(1)
             .scalar_subquery()
         )
+
+    def ctes(self, statement: Select[Any], tenant: uuid.UUID) -> list[CTE]:
+        model = self.form.model
+        found = statement.with_only_columns(
+            model.id.label("id"), literal(tenant, Uuid).label("tenant")
+        ).where(model.organization_id == tenant)
+        return [found.cte(self.found.name)]
 
 
 class PagedPlan:
     """A connection: totalCount, nodes, edges { cursor node }, pageInfo, in selection order."""
 
-    def __init__(self, compiler: ObjectCompiler, form: PagedRoot, type_name: str, of: Selected):
+    def __init__(
+        self, compiler: ObjectCompiler, form: PagedRoot, type_name: str, of: Selected, index: int
+    ) -> None:
         self.form = form
-        self.entity = aliased(form.model)
+        self.page = table(f"page{index}", column("id", Uuid), column("index", Integer))
+        self.meta = table(
+            f"meta{index}",
+            column("first", Integer),
+            column("total", Integer),
+            column("tenant", Uuid),
+        )
+        self.entity = aliased(form.model, name=f"n{index}")
+        self.compiler = compiler
         connection = compiler.object_type(type_name)
-        node_type = _child_type(compiler, connection, "nodes")
-        row = Row(self.entity)
-        # key -> what to build: a name, or a node's JSON, or an edge's / pageInfo's parts.
-        self.parts: list[tuple[str, str, Any]] = []
-        for field in compiler.fields(type_name, of):
-            if field.name in ("__typename", "totalCount"):
-                self.parts.append((field.key, field.name, type_name))
-            elif field.name == "nodes":
-                node = compiler.object_json(node_type, compiler.fields(node_type, field), row)
-                self.parts.append((field.key, "nodes", node))
-            elif field.name == "edges":
-                edge_type = _child_type(compiler, connection, "edges")
-                self.parts.append((field.key, "edges", self._edge(compiler, edge_type, field)))
-            elif field.name == "pageInfo":
-                info_type = _child_type(compiler, connection, "pageInfo")
-                names = [(f.key, f.name) for f in compiler.fields(info_type, field)]
-                if not {name for _, name in names} <= PAGE_INFO_FIELDS:
-                    raise NotCompilable("pageInfo field")
-                self.parts.append((field.key, "pageInfo", (info_type, names)))
-            else:
-                raise NotCompilable(f"{type_name}.{field.name}")
+        entries = [(f.key, self._entry(connection, f)) for f in compiler.fields(type_name, of)]
+        self.sql = rendered(select(json_object(entries)).select_from(self.meta).scalar_subquery())
 
-    def _edge(
-        self, compiler: ObjectCompiler, edge_type: str, of: Selected
-    ) -> list[tuple[str, str, Any]]:
-        parts: list[tuple[str, str, Any]] = []
-        node_type = _child_type(compiler, compiler.object_type(edge_type), "node")
-        for field in compiler.fields(edge_type, of):
-            if field.name == "node":
-                fields = compiler.fields(node_type, field)
-                parts.append(
-                    (field.key, "node", compiler.object_json(node_type, fields, Row(self.entity)))
-                )
-            elif field.name in ("cursor", "__typename"):
-                parts.append((field.key, field.name, edge_type))
-            else:
-                raise NotCompilable(f"{edge_type}.{field.name}")
-        return parts
+    @property
+    def size(self) -> ColumnElement[Any]:
+        return select(func.count()).select_from(self.page).scalar_subquery()
 
-    def json(
-        self, listing: Listing, offset: int, limit: int, tenant: uuid.UUID
-    ) -> ColumnElement[Any]:
+    def _listed(self, element: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A JSON list of `element` over the page's rows, in page order."""
+        entity, page = self.entity, self.page
+        return (
+            select(json_list(element, (page.c.index,)))
+            .select_from(page.join(entity, entity.id == page.c.id))
+            .where(entity.organization_id == self.meta.c.tenant)
+            .scalar_subquery()
+        )
+
+    def _node(self, parent: GraphQLObjectType, of: Selected) -> ColumnElement[Any]:
+        node_type = _child_type(parent, of.name)
+        fields = self.compiler.fields(node_type, of)
+        return self.compiler.object_json(node_type, fields, Row(self.entity))
+
+    def _entry(self, connection: GraphQLObjectType, field: Selected) -> ColumnElement[Any]:
+        if field.name == "__typename":
+            return sql_text(connection.name)
+        if field.name == "totalCount":
+            return self.meta.c.total
+        if field.name == "nodes":
+            return self._listed(self._node(connection, field))
+        if field.name == "edges":
+            edge = self.compiler.object_type(_child_type(connection, "edges"))
+            parts = [
+                (f.key, self._edge_entry(edge, f)) for f in self.compiler.fields(edge.name, field)
+            ]
+            return self._listed(json_object(parts))
+        if field.name == "pageInfo":
+            info = _child_type(connection, "pageInfo")
+            return json_object(
+                [(f.key, self._page_info(info, f.name)) for f in self.compiler.fields(info, field)]
+            )
+        raise NotCompilable(f"{connection.name}.{field.name}")
+
+    def _edge_entry(self, edge: GraphQLObjectType, field: Selected) -> ColumnElement[Any]:
+        if field.name == "node":
+            return self._node(edge, field)
+        if field.name == "cursor":
+            return cursor(self.page.c.index)
+        if field.name == "__typename":
+            return sql_text(edge.name)
+        raise NotCompilable(f"{edge.name}.{field.name}")
+
+    def _page_info(self, info: str, name: str) -> ColumnElement[Any]:
+        first, size = self.meta.c.first, self.size
+        if name == "__typename":
+            return sql_text(info)
+        if name == "hasNextPage":
+            return first + size < self.meta.c.total
+        if name == "hasPreviousPage":
+            return first > 0
+        if name == "startCursor":
+            return case((size > 0, cursor(first)), else_=null())
+        if name == "endCursor":
+            return case((size > 0, cursor(first + size - 1)), else_=null())
+        raise NotCompilable(f"{info}.{name}")
+
+    def ctes(self, listing: Listing, offset: int, limit: int, tenant: uuid.UUID) -> list[CTE]:
         model = self.form.model
         rows = listing.statement.where(model.organization_id == tenant)
-        # Position in the whole list (0-based), so the cursor is the offset encode_cursor takes.
-        index = func.row_number().over(order_by=listing.order) - 1
+        # Position in the whole list (0-based): the offset encode_cursor takes.
+        position = func.row_number().over(order_by=listing.order) - 1
         page = (
-            rows.with_only_columns(model.id.label("id"), index.label("index"))
+            rows.with_only_columns(model.id.label("id"), position.label("index"))
             .order_by(*listing.order)
             .offset(offset)
             .limit(limit)
-            .cte()
         )
-        total = count_of(rows).scalar_subquery()
-        size = select(func.count()).select_from(page).scalar_subquery()
-        joined = page.join(self.entity, self.entity.id == page.c.id)
-
-        def listed(element: ColumnElement[Any]) -> ColumnElement[Any]:
-            return (
-                select(json_list(element, (page.c.index,)))
-                .select_from(joined)
-                .where(self.entity.organization_id == tenant)
-                .scalar_subquery()
-            )
-
-        first = literal(offset)
-        entries: list[tuple[str, ColumnElement[Any]]] = []
-        for key, kind, part in self.parts:
-            if kind == "__typename":
-                entries.append((key, sql_text(part)))
-            elif kind == "totalCount":
-                entries.append((key, total))
-            elif kind == "nodes":
-                entries.append((key, listed(part)))
-            elif kind == "edges":
-                edge = [
-                    (
-                        k,
-                        sql_text(p)
-                        if what == "__typename"
-                        else cursor(page.c.index)
-                        if what == "cursor"
-                        else p,
-                    )
-                    for k, what, p in part
-                ]
-                entries.append((key, listed(json_object(edge))))
-            else:
-                info_type, names = part
-                values: dict[str, ColumnElement[Any]] = {
-                    "__typename": sql_text(info_type),
-                    "hasNextPage": first + size < total,
-                    "hasPreviousPage": literal(offset > 0),
-                    "startCursor": case((size > 0, cursor(first)), else_=null()),
-                    "endCursor": case((size > 0, cursor(first + size - 1)), else_=null()),
-                }
-                entries.append((key, json_object([(k, values[name]) for k, name in names])))
-        return json_object(entries)
+        meta = select(
+            literal(offset, Integer).label("first"),
+            count_of(rows).scalar_subquery().label("total"),
+            literal(tenant, Uuid).label("tenant"),
+        )
+        return [page.cte(self.page.name), meta.cte(self.meta.name)]

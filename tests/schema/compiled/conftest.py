@@ -59,7 +59,7 @@ async def _served(settings: Settings, url: str) -> Served:
     return Served(asgi, client, counter)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 async def world(
     postgres: PostgresServer, template_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[World]:

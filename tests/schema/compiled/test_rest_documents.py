@@ -47,7 +47,7 @@ COMPILED = {
     "YaokaListInvoices",
     "YaokaListQuotes",
 }
-VARIABLE_SETS = 4
+VARIABLE_SETS = 2
 OMITTED = object()  # an optional variable the request leaves out
 
 
