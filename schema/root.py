@@ -33,8 +33,8 @@ from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
 from schema.checkouts.mutations import CheckoutsMutation
 from schema.compiled.extension import CompiledExecution
-from schema.compiled.plans import CompiledPlans
 from schema.compiled.registry import FORMS
+from schema.compiled.runner import CompiledPlans
 from schema.connections.operations import ConnectionsMutation, ConnectionsQuery
 from schema.cost import QueryCostLimiter
 from schema.customers.mutations import CustomerMutation

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from schema.compiled.plans import CompiledPlans
+from schema.compiled.runner import CompiledPlans
 
 
 class CompiledExecution(SchemaExtension):

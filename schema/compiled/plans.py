@@ -1,49 +1,36 @@
 """Compiled plans: a query document turned into one SQL statement that builds its JSON.
 
-A plan is made once per (document, operation name) and kept in a bounded cache, as is the
-verdict that a document is not compilable. On each request the plan takes the variables,
-asks each root field's own resolver code for its rows (which checks permissions and
-arguments), runs one statement in the actor's tenant-scoped transaction and parses the JSON.
-Whenever that cannot give exactly what normal execution gives (a domain error, a root that
-is not found, bad variables, a database error), it steps aside and the request runs field by
-field, which reports the error as always.
+The plan is what the document fixes; on each request it takes the variables and asks each
+root field's own resolver code for its rows (which checks permissions and arguments).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 import strawberry
 from graphql import (
     DocumentNode,
-    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
-    GraphQLError,
     GraphQLField,
     OperationDefinitionNode,
     OperationType,
     get_named_type,
     get_operation_ast,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from graphql.execution.values import VariableValues, get_argument_values
 from sqlalchemy import CTE, ColumnElement, Select, Text, cast, select
-from sqlalchemy.exc import DBAPIError
 from strawberry.types.arguments import convert_arguments
 
-from resolvers.errors import DomainError
 from resolvers.identity.actor import Actor
 from schema.compiled.forms import Forms, PagedRoot
 from schema.compiled.objects import ObjectCompiler, json_object
 from schema.compiled.roots import PagedPlan, SinglePlan
 from schema.compiled.selection import NotCompilable, selected
 from schema.compiled.values import sql_text
-from schema.context import Context
 
 
 @dataclass(frozen=True)
@@ -141,72 +128,3 @@ def compile_plan(
     # Text, not json: asyncpg hands the JSON over unparsed and orjson parses it once.
     data = cast(json_object([(root.key, root.sql) for root in roots]), Text)
     return Plan(operation, tuple(roots), data)
-
-
-class CompiledPlans:
-    """Plans per (document text, operation name), None for documents that do not compile;
-    the least recently used are dropped beyond `size`."""
-
-    def __init__(self, forms: Forms, size: int) -> None:
-        self.forms = forms
-        self.size = size
-        self._plans: OrderedDict[tuple[str, str | None], Plan | None] = OrderedDict()
-
-    def plan(
-        self,
-        schema: strawberry.Schema,
-        query: str,
-        document: DocumentNode,
-        operation_name: str | None,
-    ) -> Plan | None:
-        key = (query, operation_name)
-        try:
-            found = self._plans[key]
-        except KeyError:
-            try:
-                found = compile_plan(schema, self.forms, document, operation_name)
-            except NotCompilable:
-                found = None
-            self._plans[key] = found
-            while len(self._plans) > self.size:
-                self._plans.popitem(last=False)
-        else:
-            self._plans.move_to_end(key)
-        return found
-
-    async def run(
-        self,
-        schema: strawberry.Schema,
-        context: Any,
-        query: str,
-        document: DocumentNode,
-        operation_name: str | None,
-        raw_variables: Mapping[str, Any] | None,
-    ) -> ExecutionResult | None:
-        """The operation's result by its plan, or None: run it field by field."""
-        if not isinstance(context, Context):
-            return None
-        plan = self.plan(schema, query, document, operation_name)
-        if plan is None:
-            return None
-        definitions = plan.operation.variable_definitions or ()
-        variables = get_variable_values(schema._schema, definitions, dict(raw_variables or {}))
-        if isinstance(variables, list):
-            return None
-        try:
-            actor = context.actor
-            tenant = context.tenant
-            if tenant is None:
-                return None
-            statement = plan.statement(schema, actor, tenant, variables)
-        except (DomainError, GraphQLError):
-            return None
-        try:
-            async with context.session() as session:
-                text = await session.scalar(statement)
-        except DBAPIError:
-            return None
-        data = orjson.loads(text)
-        if any(data[key] is None for key in plan.single_keys):
-            return None  # not found: the normal path says so
-        return ExecutionResult(data=data)
