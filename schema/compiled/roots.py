@@ -175,4 +175,7 @@ class PagedPlan:
             count_of(rows).scalar_subquery().label("total"),
             literal(tenant, Uuid).label("tenant"),
         )
-        return [page.cte(self.page.name), meta.cte(self.meta.name)]
+        # Materialized: computed once, not once per row it is joined to (PostgreSQL inlines a
+        # CTE used once).
+        page_cte = page.cte(self.page.name).prefix_with("MATERIALIZED")
+        return [page_cte, meta.cte(self.meta.name)]
