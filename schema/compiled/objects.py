@@ -17,7 +17,18 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
-from sqlalchemy import ColumnElement, case, column, func, literal_column, null, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Text,
+    case,
+    cast,
+    column,
+    func,
+    literal_column,
+    null,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
 from sqlalchemy.orm import aliased
 
@@ -31,12 +42,22 @@ MAX_KEYS = 50
 
 
 def json_object(entries: list[tuple[str, ColumnElement[Any]]]) -> ColumnElement[Any]:
-    if len(entries) > MAX_KEYS:
-        raise NotCompilable("too many fields in one object")
-    arguments: list[ColumnElement[Any]] = []
-    for key, value in entries:
-        arguments += [sql_text(key), value]
-    return func.json_build_object(*arguments)
+    """An object with these keys in this order (json keeps it; jsonb would sort them)."""
+    parts: list[ColumnElement[Any]] = []
+    for start in range(0, len(entries), MAX_KEYS):
+        arguments: list[ColumnElement[Any]] = []
+        for key, value in entries[start : start + MAX_KEYS]:
+            arguments += [sql_text(key), value]
+        parts.append(func.json_build_object(*arguments))
+    if len(parts) == 1:
+        return parts[0]
+    # More keys than one call takes: join the objects' texts, `{a}` + `{b}` -> `{a, b}`.
+    texts = [cast(part, Text) for part in parts]
+    joined: ColumnElement[Any] = func.left(texts[0], -1)
+    for text in texts[1:-1]:
+        joined = joined.concat(sql_text(", ")).concat(func.substr(func.left(text, -1), 2))
+    joined = joined.concat(sql_text(", ")).concat(func.substr(texts[-1], 2))
+    return cast(joined, JSON)
 
 
 def json_list(

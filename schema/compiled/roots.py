@@ -42,7 +42,8 @@ _DIALECT = asyncpg.dialect()  # type: ignore[no-untyped-call]
 
 def rendered(expression: ColumnElement[Any]) -> ColumnElement[Any]:
     """SQL text made once (its constants inlined), embedded as is in every request's
-    statement."""
+    statement. Only the forms' own constants are inlined: request values (arguments,
+    variables, the tenant) live in the CTEs, as bound parameters."""
     sql = expression.compile(dialect=_DIALECT, compile_kwargs={"literal_binds": True})
     return literal_column(f"({sql})")
 

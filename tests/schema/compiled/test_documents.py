@@ -291,3 +291,14 @@ async def _token_without_invoices(world: World, owner: str) -> str:
     )
     raw: str = data["createPersonalAccessToken"]["rawKey"]
     return raw
+
+
+async def test_objects_of_more_keys_than_one_sql_call_takes(world: World) -> None:
+    aliases = " ".join(f"a{i}: name" for i in range(25))
+    query = f"""fragment Address on CustomerAddress {{ city }}
+    {{ customers(first: 4) {{ nodes {{ __typename {CUSTOMER_FIELDS} {aliases} }} }} }}"""
+    organization = world.organizations[1]
+    response, ran = await world.both(query, None, organization.token)
+    assert ran
+    (node, *_) = response.json()["data"]["customers"]["nodes"]
+    assert len(node) > 70
