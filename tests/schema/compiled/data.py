@@ -12,8 +12,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from models import (
     Cadence,
+    Country,
     Customer,
     CustomerStatus,
     DocumentKind,
@@ -22,6 +25,9 @@ from models import (
     Invoice,
     InvoiceLine,
     LineMode,
+    Party,
+    PartyKind,
+    PartyStatus,
     Payment,
     PositionMode,
 )
@@ -77,6 +83,7 @@ class Organization:
     token: str
     customers: list[uuid.UUID] = field(default_factory=list)
     documents: list[uuid.UUID] = field(default_factory=list)
+    parties: list[uuid.UUID] = field(default_factory=list)
 
 
 async def populate(db: Database, organization: Organization, seed: int) -> None:
@@ -96,8 +103,34 @@ async def populate(db: Database, organization: Organization, seed: int) -> None:
                 session.add(_line(rng, document.id, position, currency))
             for _ in range(rng.randint(0, 2)):
                 session.add(_payment(rng, document.id, currency))
+        countries = list(await session.scalars(select(Country.id).limit(3)))
+        parties = [_party(rng, seed, i, countries) for i in range(9)]
+        session.add_all(parties)
+        await session.flush()
         organization.customers = [c.id for c in customers]
         organization.documents = [d.id for d in documents]
+        organization.parties = [p.id for p in parties]
+
+
+def _party(rng: random.Random, seed: int, i: int, countries: list[uuid.UUID]) -> Party:
+    kind = rng.choice(list(PartyKind))
+    return Party(
+        kind=kind,
+        status=rng.choice(list(PartyStatus)),
+        name=rng.choice(TEXTS),
+        email=f"p{seed}-{i}@Example.com",
+        tax_id=_maybe(rng, "DE123"),
+        phone=_maybe(rng, "+49 30 1"),
+        website=_maybe(rng, "https://ex.example"),
+        position=_maybe(rng, "Chef 👩‍🍳") if kind is PartyKind.EMPLOYEE else None,
+        street=_maybe(rng, rng.choice(TEXTS)),
+        city=_maybe(rng, "Paris"),
+        region=_maybe(rng, "IDF"),
+        postal_code=_maybe(rng, "75001"),
+        country_id=_maybe(rng, rng.choice(countries)) if countries else None,
+        created_at=_moment(rng),
+        updated_at=_moment(rng),
+    )
 
 
 def _customer(rng: random.Random, seed: int, i: int) -> Customer:

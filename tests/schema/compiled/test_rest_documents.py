@@ -35,9 +35,15 @@ COMPILED = {
     "CloudBillingListCustomers",
     "CloudBillingListInvoices",
     "SkeletonGetCustomer",
+    "SkeletonGetEmployee",
     "SkeletonGetInvoice",
+    "SkeletonGetPartner",
+    "SkeletonGetSupplier",
     "SkeletonListCustomers",
+    "SkeletonListEmployees",
     "SkeletonListInvoices",
+    "SkeletonListPartners",
+    "SkeletonListSuppliers",
     "VorgioGetClient",
     "VorgioGetInvoice",
     "VorgioListClients",
@@ -94,10 +100,13 @@ def candidates(
         names = list(enum.values)
         values = [rng.choice(names)] if not many else [rng.sample(names, k) for k in (1, 2)]
     elif type_name == "ID":
-        customers = [str(i) for i in organization.customers]
-        documents = [str(i) for i in organization.documents]
-        ids = customers if name == "customerId" or root == "customer" else documents
-        values = rng.sample(ids, 3)
+        if name == "customerId" or root == "customer":
+            ids = organization.customers
+        elif root == "party":
+            ids = organization.parties
+        else:
+            ids = organization.documents
+        values = [str(i) for i in rng.sample(ids, 3)]
     elif name == "after":
         values = [encode_cursor(n) for n in (0, 4, 22)]
     elif type_name == "Int":
