@@ -92,7 +92,16 @@ class SingleRoot:
     statement: Callable[..., Select[Any]]
 
 
-RootForm = PagedRoot | SingleRoot
+@dataclass(frozen=True)
+class ListRoot:
+    """A root field returning a list: (actor, **arguments) -> its rows in order, by the
+    function the field's resolver uses."""
+
+    model: type[Any]
+    listing: Callable[..., Listing]
+
+
+RootForm = PagedRoot | SingleRoot | ListRoot
 
 
 @dataclass(frozen=True)

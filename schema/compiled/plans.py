@@ -26,9 +26,9 @@ from sqlalchemy import CTE, ColumnElement, Select, Text, cast, select
 from strawberry.types.arguments import convert_arguments
 
 from resolvers.identity.actor import Actor
-from schema.compiled.forms import Forms, PagedRoot
+from schema.compiled.forms import Forms, ListRoot, PagedRoot
 from schema.compiled.objects import ObjectCompiler, json_object
-from schema.compiled.roots import PagedPlan, SinglePlan
+from schema.compiled.roots import ListPlan, PagedPlan, SinglePlan
 from schema.compiled.selection import NotCompilable, selected
 from schema.compiled.values import sql_text
 
@@ -38,7 +38,7 @@ class RootPlan:
     key: str
     node: FieldNode
     definition: GraphQLField | None = None  # None: __typename
-    body: PagedPlan | SinglePlan | None = None
+    body: PagedPlan | SinglePlan | ListPlan | None = None
 
     def ctes(
         self,
@@ -63,6 +63,8 @@ class RootPlan:
             listing, page = self.body.form.listing(actor, **arguments)
             offset, limit = page.window()
             return self.body.ctes(listing, offset, limit, tenant)
+        if isinstance(self.body, ListPlan):
+            return self.body.ctes(self.body.form.listing(actor, **arguments), tenant)
         return self.body.ctes(self.body.form.statement(actor, **arguments), tenant)
 
     @property
@@ -117,9 +119,11 @@ def compile_plan(
             raise NotCompilable(f"Query.{field.name} has no SQL form")
         definition = query.fields[field.name]
         type_name = get_named_type(definition.type).name
-        body: PagedPlan | SinglePlan
+        body: PagedPlan | SinglePlan | ListPlan
         if isinstance(form, PagedRoot):
             body = PagedPlan(compiler, form, type_name, field, len(roots))
+        elif isinstance(form, ListRoot):
+            body = ListPlan(compiler, form, type_name, field, len(roots))
         else:
             body = SinglePlan(compiler, form, type_name, field, len(roots))
         roots.append(RootPlan(field.key, node, definition, body))

@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import asyncpg
 from sqlalchemy.orm import aliased
 
 from resolvers.pagination import Listing, count_of
-from schema.compiled.forms import PagedRoot, Row, SingleRoot
+from schema.compiled.forms import ListRoot, PagedRoot, Row, SingleRoot
 from schema.compiled.objects import ObjectCompiler, json_list, json_object
 from schema.compiled.selection import NotCompilable, Selected
 from schema.compiled.values import cursor, sql_text
@@ -76,6 +76,35 @@ class SinglePlan:
             model.id.label("id"), literal(tenant, Uuid).label("tenant")
         ).where(model.organization_id == tenant)
         return [found.cte(self.found.name)]
+
+
+class ListPlan:
+    """A list of objects, in the listing's order."""
+
+    def __init__(
+        self, compiler: ObjectCompiler, form: ListRoot, type_name: str, of: Selected, index: int
+    ) -> None:
+        self.form = form
+        self.rows = table(
+            f"rows{index}", column("id", Uuid), column("index", Integer), column("tenant", Uuid)
+        )
+        rows, entity = self.rows, aliased(form.model, name=f"n{index}")
+        node = compiler.object_json(type_name, compiler.fields(type_name, of), Row(entity))
+        self.sql = rendered(
+            select(json_list(node, (rows.c.index,)))
+            .select_from(rows.join(entity, entity.id == rows.c.id))
+            .where(entity.organization_id == rows.c.tenant)
+            .scalar_subquery()
+        )
+
+    def ctes(self, listing: Listing, tenant: uuid.UUID) -> list[CTE]:
+        model = self.form.model
+        rows = listing.statement.where(model.organization_id == tenant).with_only_columns(
+            model.id.label("id"),
+            func.row_number().over(order_by=listing.order).label("index"),
+            literal(tenant, Uuid).label("tenant"),
+        )
+        return [rows.cte(self.rows.name).prefix_with("MATERIALIZED")]
 
 
 class PagedPlan:

@@ -69,6 +69,11 @@ def document_by_id(
     return cases.document_by_id(actor, parse_id(id, "invoice"), tuple(kind or ()))
 
 
+def forecast_listing(actor: Actor | None, *, days: int) -> Listing:
+    """The `recurringForecast` field's arguments as its rows (shared with compiled plans)."""
+    return recurrence.forecast_listing(actor, days)
+
+
 @strawberry.type
 class InvoicingQuery(SellerQuery):
     @strawberry.field(
@@ -144,6 +149,7 @@ class InvoicingQuery(SellerQuery):
     )
     async def recurring_forecast(self, info: strawberry.Info, days: int = 30) -> list[Invoice]:
         ctx = info.context
+        statement = forecast_listing(ctx.actor, days=days).ordered()
         async with ctx.session() as session:
-            found = await recurrence.forecast(session, ctx.actor, days)
-        return [Invoice.from_model(template) for template in found]
+            found = await session.scalars(statement)
+            return [Invoice.from_model(template) for template in found]

@@ -18,6 +18,7 @@ from schema.compiled.forms import (
     Form,
     Forms,
     JsonElements,
+    ListRoot,
     PagedRoot,
     Row,
     Rows,
@@ -28,7 +29,7 @@ from schema.compiled.forms import (
     columns,
 )
 from schema.compiled.values import sql_text
-from schema.invoicing.queries import document_by_id, documents_listing
+from schema.invoicing.queries import document_by_id, documents_listing, forecast_listing
 
 EMPTY_OBJECT: ColumnElement[Any] = literal_column("'{}'::jsonb")
 
@@ -154,5 +155,6 @@ INVOICING_FORMS = Forms(
     roots={
         "invoices": PagedRoot(InvoiceModel, documents_listing),
         "invoice": SingleRoot(InvoiceModel, document_by_id),
+        "recurringForecast": ListRoot(InvoiceModel, forecast_listing),
     },
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -235,7 +235,8 @@ def _document(
         quote_id=rng.choice(quotes).id if quotes and rng.random() < 0.3 else None,
         is_deposit=rng.random() < 0.2,
         recurrence=rng.choice(list(Cadence)) if recurring else None,
-        next_invoice_at=_day(rng) if recurring else None,
+        # Some fall in the recurring forecast's window (from today).
+        next_invoice_at=date.today() + timedelta(days=rng.randint(-5, 40)) if recurring else None,
         recurring_stopped_at=_moment(rng) if rng.random() < 0.1 else None,
         recurring_parent_id=rng.choice(invoices).id if invoices and rng.random() < 0.2 else None,
         recurring_failed_attempts=rng.choice((0, 0, 3)),

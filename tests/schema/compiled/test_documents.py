@@ -170,6 +170,22 @@ async def test_pages_of_invoices_and_customers_equal_normal_execution(world: Wor
             assert ran
 
 
+FORECAST = f"""query F($days: Int!) {{
+  recurringForecast(days: $days) {{ {INVOICE_FIELDS} lines {{ netDecimal }} }}
+  soon: recurringForecast(days: 3) {{ id nextAt: recurrence {{ nextInvoiceAt }} }}
+}}"""
+
+
+async def test_lists_equal_normal_execution(world: World) -> None:
+    for organization in world.organizations:
+        for days in (0, 30, 366):
+            response, ran = await world.both(FORECAST, {"days": days}, organization.token)
+            assert ran
+        assert response.json()["data"]["recurringForecast"]
+        response, _ = await world.both(FORECAST, {"days": 400}, organization.token)
+        assert response.json()["errors"]
+
+
 async def test_single_objects_equal_normal_execution(world: World) -> None:
     rng = random.Random(5)
     for organization in world.organizations:

@@ -48,6 +48,7 @@ COMPILED = {
     "VorgioGetInvoice",
     "VorgioListClients",
     "VorgioListInvoices",
+    "VorgioRecurringForecast",
     "YaokaGetInvoice",
     "YaokaListCustomers",
     "YaokaListInvoices",
