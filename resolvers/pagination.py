@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.errors import BadUserInput
@@ -19,8 +19,12 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
+# A cursor is the urlsafe base64 of "o:<offset>" (compiled plans build it in SQL too).
+CURSOR_PREFIX = "o:"
+
+
 def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{offset}".encode()).decode()
 
 
 def decode_cursor(cursor: str) -> int:
@@ -29,7 +33,7 @@ def decode_cursor(cursor: str) -> int:
         offset = int(value)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadUserInput("invalid cursor", fields={"after": "invalid cursor"}) from exc
-    if kind != "o" or offset < 0:
+    if f"{kind}:" != CURSOR_PREFIX or offset < 0:
         raise BadUserInput("invalid cursor", fields={"after": "invalid cursor"})
     return offset
 
@@ -82,13 +86,28 @@ class Page(Generic[T]):
         return encode_cursor(self.offset + index)
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What a page is cut from: the filtered rows of one entity and their order (a unique
+    one: the last key is the primary key)."""
+
+    statement: Select[Any]  # filtered, not ordered
+    order: tuple[ColumnElement[Any], ...]
+
+    def ordered(self) -> Select[Any]:
+        return self.statement.order_by(*self.order)
+
+
+def count_of(statement: Select[Any]) -> Select[int]:
+    """How many rows `statement` selects."""
+    return select(func.count()).select_from(statement.order_by(None).subquery())
+
+
 async def paginate(
     session: AsyncSession, statement: Select[Any], request: PageRequest
 ) -> Page[Any]:
     """Two statements whatever the page size: the count and the page."""
     offset, limit = request.window()
-    total = await session.scalar(
-        select(func.count()).select_from(statement.order_by(None).subquery())
-    )
+    total = await session.scalar(count_of(statement))
     items = (await session.scalars(statement.offset(offset).limit(limit))).all() if limit else []
     return Page(items=items, total=total or 0, offset=offset, limit=limit)

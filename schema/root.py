@@ -33,6 +33,9 @@ from schema.audit.queries import AuditQuery
 from schema.catalog.mutations import CatalogMutation
 from schema.catalog.queries import CatalogQuery
 from schema.checkouts.mutations import CheckoutsMutation
+from schema.compiled.extension import CompiledExecution
+from schema.compiled.registry import FORMS
+from schema.compiled.runner import CompiledPlans
 from schema.connections.operations import ConnectionsMutation, ConnectionsQuery
 from schema.cost import QueryCostLimiter
 from schema.customers.mutations import CustomerMutation
@@ -194,6 +197,7 @@ def build_schema(
     max_cost: int = 50_000,
     introspection: bool = True,
     tracing: bool = False,
+    compiled: bool = True,
 ) -> strawberry.Schema:
     # The limiter rules are classes built once: graphql-core's validation cache is keyed by
     # the rule classes, so building them per request (as the stock extensions do) never hits.
@@ -208,6 +212,10 @@ def build_schema(
         OperationLoaders,
         ErrorCodes,
     ]
+    if compiled:
+        # After the limits, the cost limiter and OperationLoaders (its one connection).
+        plans = CompiledPlans(FORMS, DOCUMENT_CACHE_SIZE)
+        extensions.insert(extensions.index(ErrorCodes), partial(CompiledExecution, plans=plans))
     if not introspection:
         extensions.insert(0, DisableIntrospection)
     if tracing:

@@ -129,6 +129,7 @@ def create_app(
         max_cost=settings.max_query_cost,
         introspection=settings.introspection,
         tracing=tracing_enabled(),
+        compiled=settings.compiled_execution,
     )
     storage = storage_for(settings.files_url, settings.data_dir)
     integrations = integrations_for(settings, storage)

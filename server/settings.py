@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     # Query cost: every field costs 1, times the page size asked of the lists above it.
     max_query_cost: int = 50_000
+    # Known query documents whose every field has a SQL form run as one SQL statement that
+    # builds the JSON (byte-identical to field-by-field execution).
+    compiled_execution: bool = True
     # Introspection (__schema, __type) for tools; switch off to hide the schema.
     introspection: bool = True
     # Only documents already known (persisted by a hash) are executed.

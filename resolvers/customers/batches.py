@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Customer, DocumentKind, Invoice
@@ -28,6 +29,26 @@ class CustomerTotals:
     credit_balance: int = 0  # credit notes not yet used
 
 
+def counted_in_totals(document: Any) -> ColumnElement[bool]:
+    """Documents (`Invoice` or an alias of it) that count in a customer's totals: issued ones."""
+    return cast("ColumnElement[bool]", document.issued_at.is_not(None))
+
+
+def totals_aggregates(document: Any) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Over a customer's counted documents: (purchases, minus the credit balance)."""
+    invoiced = func.coalesce(func.sum(document.total).filter(document.kind.in_(_BILLED)), 0)
+    # A credit note's amount due is minus what it still owes the customer (the refund of
+    # what the cancelled invoice had been paid); the part that settled an unpaid invoice is
+    # allocated already.
+    credited = func.coalesce(
+        func.sum(document.total - document.amount_paid).filter(
+            document.kind == DocumentKind.CREDIT_NOTE
+        ),
+        0,
+    )
+    return invoiced, credited
+
+
 async def totals_by_customer(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[CustomerTotals]:
@@ -35,20 +56,10 @@ async def totals_by_customer(
 
     Purchases are invoices net of their credit notes; the credit balance is what credit
     notes still owe the customer (their amounts are negative, shown positive here)."""
-    issued = Invoice.issued_at.is_not(None)
-    invoiced = func.coalesce(func.sum(Invoice.total).filter(Invoice.kind.in_(_BILLED)), 0)
-    # A credit note's amount due is minus what it still owes the customer (the refund of
-    # what the cancelled invoice had been paid); the part that settled an unpaid invoice is
-    # allocated already.
-    credited = func.coalesce(
-        func.sum(Invoice.total - Invoice.amount_paid).filter(
-            Invoice.kind == DocumentKind.CREDIT_NOTE
-        ),
-        0,
-    )
+    invoiced, credited = totals_aggregates(Invoice)
     rows = await session.execute(
         select(Invoice.customer_id, invoiced, credited)
-        .where(Invoice.customer_id.in_(ids), issued)
+        .where(Invoice.customer_id.in_(ids), counted_in_totals(Invoice))
         .group_by(Invoice.customer_id)
     )
     found = {

@@ -24,7 +24,7 @@ from resolvers.customers.inputs import (
 )
 from resolvers.errors import Conflict, NotFound
 from resolvers.identity.actor import Actor
-from resolvers.pagination import Page, PageRequest, SortOrder, paginate
+from resolvers.pagination import Listing, SortOrder
 from resolvers.validation import FieldErrors, graphql_name, search_pattern
 
 # Patch field -> cleaner; the patch field names are the model's attribute names.
@@ -137,11 +137,19 @@ async def _flush(session: AsyncSession, changes: dict[str, Any]) -> None:
         raise _external_id_taken() from exc
 
 
+def _live_statement(customer_id: uuid.UUID) -> Select[Customer]:
+    return select(Customer).where(Customer.id == customer_id, Customer.deleted_at.is_(None))
+
+
 async def _live(session: AsyncSession, customer_id: uuid.UUID, *, lock: bool = False) -> Customer:
-    statement = select(Customer).where(Customer.id == customer_id, Customer.deleted_at.is_(None))
+    statement = _live_statement(customer_id)
     if lock:
         statement = statement.with_for_update()
-    customer = await session.scalar(statement)
+    return found(await session.scalar(statement))
+
+
+def found(customer: Customer | None) -> Customer:
+    """The customer a statement found, or NOT_FOUND."""
     if customer is None:
         raise NotFound("customer not found")
     return customer
@@ -197,11 +205,10 @@ async def delete_customer(
     return customer
 
 
-async def get_customer(
-    session: AsyncSession, actor: Actor | None, customer_id: uuid.UUID
-) -> Customer:
+def customer_by_id(actor: Actor | None, customer_id: uuid.UUID) -> Select[Customer]:
+    """The statement reading one live customer the actor may read (FORBIDDEN otherwise)."""
     require_customers(actor, READ)
-    return await _live(session, customer_id)
+    return _live_statement(customer_id)
 
 
 async def find_customer_by_external_id(
@@ -237,20 +244,15 @@ _SORT_KEYS: dict[CustomerSortField, Any] = {
 }
 
 
-def _ordered(statement: Select[Any], sort: CustomerSort) -> Select[Any]:
+def _order(sort: CustomerSort) -> tuple[ColumnElement[Any], ...]:
     key = _SORT_KEYS[sort.field]
     if sort.order is SortOrder.DESC:
-        return statement.order_by(key.desc().nulls_last(), Customer.id.desc())
-    return statement.order_by(key.asc().nulls_last(), Customer.id.asc())
+        return key.desc().nulls_last(), Customer.id.desc()
+    return key.asc().nulls_last(), Customer.id.asc()
 
 
-async def list_customers(
-    session: AsyncSession,
-    actor: Actor | None,
-    filters: CustomerFilter,
-    sort: CustomerSort,
-    page: PageRequest,
-) -> Page[Customer]:
+def customers_listing(actor: Actor | None, filters: CustomerFilter, sort: CustomerSort) -> Listing:
+    """The live customers the actor may read that match `filters`, in `sort` order."""
     organization_id = require_customers(actor, READ)
     statement = select(Customer).where(
         Customer.organization_id == organization_id, Customer.deleted_at.is_(None)
@@ -262,4 +264,4 @@ async def list_customers(
     pattern = search_pattern(filters.search)
     if pattern is not None:
         statement = statement.where(_search(pattern))
-    return await paginate(session, _ordered(statement, sort), page)
+    return Listing(statement, _order(sort))

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from iso4217 import Currency
+from sqlalchemy import ColumnElement, Numeric, Text, any_, case, cast, func, literal_column
 
 from resolvers.validation import FieldErrors
 
@@ -66,6 +67,42 @@ def major_units(amount: int, currency: str | None) -> Decimal:
         return from_minor_units(amount, currency)
     except NotInMinorUnits:
         return Decimal(amount)  # not an ISO 4217 code: no minor unit to scale by
+
+
+def _codes_by_exponent() -> dict[int, str]:
+    """Exponent -> a PostgreSQL text[] literal of the ISO 4217 codes that have it (codes
+    without a minor unit count as 0, as in `currency_exponent`)."""
+    grouped: dict[int, list[str]] = {}
+    for currency in Currency:
+        grouped.setdefault(currency.exponent or 0, []).append(currency.code)
+    return {
+        digits: "'{" + ",".join(sorted(codes)) + "}'::text[]" for digits, codes in grouped.items()
+    }
+
+
+_CODES_BY_EXPONENT = _codes_by_exponent()
+
+
+def _scaled_text(amount: ColumnElement[Any], digits: int) -> ColumnElement[str]:
+    if digits == 0:
+        return cast(amount, Text)
+    # numeric * 0.01 has scale 2 exactly: the text of Decimal.quantize with the same digits.
+    unit: ColumnElement[Any] = literal_column(f"{Decimal(1).scaleb(-digits):f}")
+    return cast(cast(amount, Numeric) * unit, Text)
+
+
+def major_units_sql(amount: ColumnElement[Any], currency: ColumnElement[Any]) -> ColumnElement[str]:
+    """`str(major_units(amount, currency))` computed by PostgreSQL (compiled GraphQL plans)."""
+    code = func.upper(func.btrim(currency))
+    return case(
+        (func.coalesce(currency, "") == "", _scaled_text(amount, 2)),
+        *(
+            (code == any_(literal_column(codes)), _scaled_text(amount, digits))
+            for digits, codes in sorted(_CODES_BY_EXPONENT.items())
+            if digits
+        ),
+        else_=_scaled_text(amount, 0),
+    )
 
 
 def within(amount: int, limit: int = MAX_AMOUNT) -> bool:

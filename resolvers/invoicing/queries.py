@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import ColumnElement, Date, cast, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Date, Select, cast, func, or_, select
 
 from models import DocumentStatus, Invoice
 from resolvers.identity.actor import Actor
 from resolvers.invoicing import lookup
 from resolvers.invoicing.access import READ, require_invoices
 from resolvers.invoicing.inputs import DocumentFilter, DocumentSort, DocumentSortField
-from resolvers.pagination import Page, PageRequest, SortOrder, paginate
+from resolvers.pagination import Listing, SortOrder
 from resolvers.validation import search_pattern
 
 _SORT_COLUMNS = {
@@ -24,25 +24,19 @@ _SORT_COLUMNS = {
 }
 
 
-async def get_document(
-    session: AsyncSession,
-    actor: Actor | None,
-    document_id: uuid.UUID,
-    kinds: lookup.Kinds = lookup.ANY_KIND,
-) -> Invoice:
+def document_by_id(
+    actor: Actor | None, document_id: uuid.UUID, kinds: lookup.Kinds = lookup.ANY_KIND
+) -> Select[Invoice]:
+    """The statement reading one document the actor may read (FORBIDDEN otherwise)."""
     require_invoices(actor, READ)
-    return await lookup.document(session, document_id, kinds)
+    return lookup.document_statement(document_id, kinds)
 
 
-async def list_documents(
-    session: AsyncSession,
-    actor: Actor | None,
-    where: DocumentFilter,
-    sort: DocumentSort,
-    page: PageRequest,
-) -> Page[Invoice]:
-    require_invoices(actor, READ)
-    conditions: list[ColumnElement[bool]] = []
+def documents_listing(actor: Actor | None, where: DocumentFilter, sort: DocumentSort) -> Listing:
+    """The documents the actor may read that match `where`, in `sort` order (FORBIDDEN
+    when the actor may not read documents)."""
+    organization_id = require_invoices(actor, READ)
+    conditions: list[ColumnElement[bool]] = [Invoice.organization_id == organization_id]
     if where.kinds:
         conditions.append(Invoice.kind.in_(where.kinds))
     if where.statuses:
@@ -69,6 +63,7 @@ async def list_documents(
             )
         )
     column = _SORT_COLUMNS[sort.field]
-    ordering = column.desc().nulls_last() if sort.order is SortOrder.DESC else column.asc()
-    statement = select(Invoice).where(*conditions).order_by(ordering, Invoice.id)
-    return await paginate(session, statement, page)
+    ordering: ColumnElement[Any] = (
+        column.desc().nulls_last() if sort.order is SortOrder.DESC else column.asc()
+    )
+    return Listing(select(Invoice).where(*conditions), (ordering, Invoice.id.expression))

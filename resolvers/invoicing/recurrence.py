@@ -25,6 +25,7 @@ from resolvers.invoicing.drafts import copy_lines
 from resolvers.invoicing.lifecycle import issue, today
 from resolvers.invoicing.lookup import document_for_update
 from resolvers.invoicing.schedule import advance, validate_schedule
+from resolvers.pagination import Listing
 from resolvers.unit_of_work import Database
 
 MAX_CATCH_UP = 366  # children generated for one template in one run, at most
@@ -72,24 +73,19 @@ async def change_cycle(
     return template
 
 
-async def forecast(
-    session: AsyncSession, actor: Actor | None, days: int = 30, start: date | None = None
-) -> list[Invoice]:
-    """Templates whose next invoice falls within `days` from today, by date."""
-    require_invoices(actor, READ)
+def forecast_listing(actor: Actor | None, days: int = 30, start: date | None = None) -> Listing:
+    """The templates `forecast` reads, in its order (FORBIDDEN, or BAD_USER_INPUT days)."""
+    organization_id = require_invoices(actor, READ)
     if not 0 <= days <= 366:
         raise BadUserInput("days out of range", fields={"days": "must be between 0 and 366"})
     first = start or today()
-    result = await session.scalars(
-        select(Invoice)
-        .where(
-            Invoice.recurrence.is_not(None),
-            Invoice.next_invoice_at >= first,
-            Invoice.next_invoice_at <= first + timedelta(days=days),
-        )
-        .order_by(Invoice.next_invoice_at, Invoice.id)
+    statement = select(Invoice).where(
+        Invoice.organization_id == organization_id,
+        Invoice.recurrence.is_not(None),
+        Invoice.next_invoice_at >= first,
+        Invoice.next_invoice_at <= first + timedelta(days=days),
     )
-    return list(result)
+    return Listing(statement, (Invoice.next_invoice_at.expression, Invoice.id.expression))
 
 
 async def generate_due(db: Database, on: date | None = None) -> int:

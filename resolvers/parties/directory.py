@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Party, PartyKind
 from resolvers.errors import NotFound
 from resolvers.geography.lists import SortKey, ordered, search_pattern
 from resolvers.identity.actor import Actor, require_organization, require_permission
-from resolvers.pagination import Page, PageRequest, SortOrder, paginate
+from resolvers.pagination import Listing, Page, PageRequest, SortOrder, paginate
 from resolvers.parties.inputs import PartyFilter, PartySort
 
 READ = "parties:read"
@@ -41,11 +41,21 @@ async def find_party(
     return party
 
 
-async def get_party(
-    session: AsyncSession, actor: Actor | None, party_id: uuid.UUID, kind: PartyKind | None = None
-) -> Party:
+def party_by_id(
+    actor: Actor | None, party_id: uuid.UUID, kind: PartyKind | None = None
+) -> Select[Party]:
+    """The statement reading one party the actor may read (FORBIDDEN otherwise), of `kind`
+    when given."""
     require_organization(require_permission(actor, READ))
-    return await find_party(session, party_id, kind)
+    statement = select(Party).where(Party.id == party_id)
+    return statement if kind is None else statement.where(Party.kind == kind)
+
+
+def found(party: Party | None, kind: PartyKind | None) -> Party:
+    """The party `party_by_id` found, or NOT_FOUND naming the kind asked for."""
+    if party is None:
+        raise NotFound(f"{describe(kind)} not found")
+    return party
 
 
 async def list_parties(
@@ -56,8 +66,18 @@ async def list_parties(
     sort: PartySort = PartySort.CREATED_AT,
     order: SortOrder = SortOrder.ASC,
 ) -> Page[Party]:
-    require_organization(require_permission(actor, READ))
-    statement = select(Party)
+    return await paginate(session, parties_listing(actor, filters, sort, order).ordered(), page)
+
+
+def parties_listing(
+    actor: Actor | None,
+    filters: PartyFilter,
+    sort: PartySort = PartySort.CREATED_AT,
+    order: SortOrder = SortOrder.ASC,
+) -> Listing:
+    """The parties the actor may read that match `filters`, in `sort` order."""
+    organization_id = require_organization(require_permission(actor, READ))
+    statement = select(Party).where(Party.organization_id == organization_id)
     if filters.kind is not None:
         statement = statement.where(Party.kind == filters.kind)
     if filters.status is not None:
@@ -67,5 +87,4 @@ async def list_parties(
         statement = statement.where(
             or_(Party.name.ilike(pattern, escape="\\"), Party.email.ilike(pattern, escape="\\"))
         )
-    statement = statement.order_by(*ordered(order, _SORT_KEYS[sort], Party.id))
-    return await paginate(session, statement, page)
+    return Listing(statement, tuple(ordered(order, _SORT_KEYS[sort], Party.id)))

@@ -1,0 +1,277 @@
+"""Random customers and documents of one organization, written straight through the ORM (in
+the organization's scoped transaction) so that every state the columns allow shows up: nulls,
+unicode, JPY/KWD amounts, credit notes, quotes, recurring templates, ties in sort keys,
+timestamps with and without microseconds."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from models import (
+    Cadence,
+    Country,
+    Customer,
+    CustomerStatus,
+    DocumentKind,
+    DocumentStatus,
+    EInvoiceFormat,
+    Invoice,
+    InvoiceLine,
+    LineMode,
+    Party,
+    PartyKind,
+    PartyStatus,
+    Payment,
+    PositionMode,
+)
+from resolvers.unit_of_work import Database
+
+TEXTS = (
+    "Acme",
+    "acme lower",
+    "Zoë & Söhne GmbH",
+    "株式会社テスト",
+    'Quote " and \\ backslash',
+    "Tab\tand\nnewline",
+    "Emoji 🧾 receipt",
+    "Ωmega",
+)
+CURRENCIES = ("EUR", "JPY", "KWD", "USD")
+RATES = ("0.00", "5.50", "19.00", "20.00")
+
+
+def _maybe(rng: random.Random, value: Any) -> Any:
+    return value if rng.random() < 0.6 else None
+
+
+def _moment(rng: random.Random) -> datetime:
+    micro = rng.choice((0, rng.randint(1, 999_999), 500_000))
+    return datetime(
+        2026, rng.randint(1, 11), rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59),
+        rng.randint(0, 59), micro, tzinfo=UTC,
+    )  # fmt: skip
+
+
+def _day(rng: random.Random) -> date:
+    return date(2026, rng.randint(1, 11), rng.randint(1, 28))
+
+
+def _json(rng: random.Random) -> dict[str, Any]:
+    """Keys of several lengths (jsonb reorders them), nested values, floats and unicode."""
+    choices: list[tuple[str, Any]] = [
+        ("zeta", 1),
+        ("a", "é"),
+        ("long key", {"nested": [1, 2.5, None, True]}),
+        ("n", -3.25),
+        ("big", 10**15),
+        ("empty", {}),
+        ("ü", "🧾"),
+    ]
+    return dict(rng.sample(choices, rng.randint(0, len(choices))))
+
+
+@dataclass
+class Organization:
+    id: uuid.UUID
+    token: str
+    customers: list[uuid.UUID] = field(default_factory=list)
+    documents: list[uuid.UUID] = field(default_factory=list)
+    parties: list[uuid.UUID] = field(default_factory=list)
+
+
+async def populate(db: Database, organization: Organization, seed: int) -> None:
+    rng = random.Random(seed)
+    async with db.transaction(organization.id) as session:
+        customers = [_customer(rng, seed, i) for i in range(10)]
+        session.add_all(customers)
+        await session.flush()
+        documents: list[Invoice] = []
+        for i in range(24):
+            document = _document(rng, seed, i, rng.choice(customers), documents)
+            session.add(document)
+            await session.flush()
+            documents.append(document)
+            currency = document.currency
+            for position in range(1, rng.randint(0, 4) + 1):
+                session.add(_line(rng, document.id, position, currency))
+            for _ in range(rng.randint(0, 2)):
+                session.add(_payment(rng, document.id, currency))
+        countries = list(await session.scalars(select(Country.id).limit(3)))
+        parties = [_party(rng, seed, i, countries) for i in range(9)]
+        session.add_all(parties)
+        await session.flush()
+        organization.customers = [c.id for c in customers]
+        organization.documents = [d.id for d in documents]
+        organization.parties = [p.id for p in parties]
+
+
+def _party(rng: random.Random, seed: int, i: int, countries: list[uuid.UUID]) -> Party:
+    kind = rng.choice(list(PartyKind))
+    return Party(
+        kind=kind,
+        status=rng.choice(list(PartyStatus)),
+        name=rng.choice(TEXTS),
+        email=f"p{seed}-{i}@Example.com",
+        tax_id=_maybe(rng, "DE123"),
+        phone=_maybe(rng, "+49 30 1"),
+        website=_maybe(rng, "https://ex.example"),
+        position=_maybe(rng, "Chef 👩‍🍳") if kind is PartyKind.EMPLOYEE else None,
+        street=_maybe(rng, rng.choice(TEXTS)),
+        city=_maybe(rng, "Paris"),
+        region=_maybe(rng, "IDF"),
+        postal_code=_maybe(rng, "75001"),
+        country_id=_maybe(rng, rng.choice(countries)) if countries else None,
+        created_at=_moment(rng),
+        updated_at=_moment(rng),
+    )
+
+
+def _customer(rng: random.Random, seed: int, i: int) -> Customer:
+    currency = _maybe(rng, rng.choice(CURRENCIES))
+    return Customer(
+        name=rng.choice(TEXTS) + f" {i}" * rng.randint(0, 1),
+        name_addition=_maybe(rng, rng.choice(TEXTS)),
+        legal_name=_maybe(rng, rng.choice(TEXTS)),
+        status=rng.choice(list(CustomerStatus)),
+        email=_maybe(rng, f"c{seed}-{i}@example.com"),
+        email_cc=rng.choice(([], ["cc@example.com"], ["a@example.com", "b@example.com"])),
+        phone=_maybe(rng, "+33 1 23 45 67 89"),
+        website=_maybe(rng, "https://example.com/é"),
+        language=_maybe(rng, rng.choice(("fr", "de", "en-GB"))),
+        social_media=_json(rng),
+        siret=_maybe(rng, "73282932000074"),
+        siren=_maybe(rng, "732829320"),
+        vat_number=_maybe(rng, "FR44732829320"),
+        tax_id=_maybe(rng, "T-1"),
+        company_registration_number=_maybe(rng, "HRB 1"),
+        account_reference=_maybe(rng, "ACC"),
+        buyer_reference=_maybe(rng, "04011000-12345-03"),
+        external_id=_maybe(rng, f"ext-{seed}-{i}"),
+        billing_street=_maybe(rng, rng.choice(TEXTS)),
+        billing_line2=_maybe(rng, "Bât. B"),
+        billing_city=_maybe(rng, "Köln"),
+        billing_region=_maybe(rng, "NRW"),
+        billing_postal_code=_maybe(rng, "50667"),
+        billing_country=_maybe(rng, rng.choice(("DE", "FR", "JP"))),
+        shipping_same_as_billing=rng.random() < 0.5,
+        shipping_name=_maybe(rng, "Dock"),
+        shipping_phone=_maybe(rng, "+49 1"),
+        shipping_email=_maybe(rng, "ship@example.com"),
+        shipping_city=_maybe(rng, "東京"),
+        shipping_country=_maybe(rng, "JP"),
+        iban=_maybe(rng, "DE89370400440532013000"),
+        bic=_maybe(rng, "COBADEFFXXX"),
+        currency=currency,
+        credit_limit=_maybe(rng, rng.choice((0, 150_000, 10**13))) if currency else None,
+        hourly_rate=_maybe(rng, rng.randint(0, 20_000)) if currency else None,
+        default_vat_rate=_maybe(rng, Decimal(rng.choice(RATES))),
+        default_discount_percent=_maybe(rng, Decimal("2.50")),
+        default_position_mode=_maybe(rng, rng.choice(list(PositionMode))),
+        e_invoice_format=rng.choice(list(EInvoiceFormat)),
+        invoice_note=_maybe(rng, rng.choice(TEXTS)),
+        email_text=_maybe(rng, "Hello"),
+        customer_group=_maybe(rng, rng.choice(("A", "B"))),
+        portal_login_enabled=rng.random() < 0.5,
+        metadata_=_json(rng),
+        created_at=_moment(rng),
+        updated_at=_moment(rng),
+        deleted_at=_moment(rng) if rng.random() < 0.15 else None,
+    )
+
+
+def _document(
+    rng: random.Random, seed: int, i: int, customer: Customer, earlier: list[Invoice]
+) -> Invoice:
+    kind = rng.choice((DocumentKind.INVOICE, DocumentKind.INVOICE, *DocumentKind))
+    status = rng.choice(list(DocumentStatus))
+    draft = status is DocumentStatus.DRAFT
+    sign = -1 if kind is DocumentKind.CREDIT_NOTE else 1
+    subtotal = sign * rng.choice((0, 1000, 12_345, 99_999_999))
+    tax_total = sign * rng.choice((0, 190, 2_346))
+    invoices = [d for d in earlier if d.kind is DocumentKind.INVOICE]
+    quotes = [d for d in earlier if d.kind is DocumentKind.QUOTE]
+    recurring = kind is DocumentKind.INVOICE and rng.random() < 0.3
+    return Invoice(
+        kind=kind,
+        status=status,
+        series=None if draft else f"S{seed}",
+        sequence=None if draft else i + 1,
+        number=None if draft else f"N-{seed}-{rng.randint(0, 9)}{i:03d}",
+        customer_id=customer.id,
+        currency=rng.choice(CURRENCIES),
+        issue_date=None if draft else _day(rng),
+        due_date=_maybe(rng, _day(rng)),
+        due_offset_days=_maybe(rng, 30),
+        billing_period=_maybe(rng, "2026-03"),
+        valid_until=_day(rng) if kind is DocumentKind.QUOTE else None,
+        subject=_maybe(rng, rng.choice(TEXTS)),
+        salutation=_maybe(rng, "Dear"),
+        description=_maybe(rng, rng.choice(TEXTS)),
+        notes=_maybe(rng, rng.choice(TEXTS)),
+        metadata_=_json(rng),
+        vat_rate=_maybe(rng, Decimal(rng.choice(RATES))),
+        subtotal=subtotal,
+        tax_total=tax_total,
+        total=subtotal + tax_total,
+        tax_breakdown=[
+            {"rate": rate, "base": sign * rng.randint(0, 10_000), "tax": sign * rng.randint(0, 900)}
+            for rate in sorted(rng.sample(RATES, rng.randint(0, 2)))
+        ],
+        amount_paid=rng.choice((0, 500, subtotal + tax_total)),
+        issued_at=None if draft else _moment(rng),
+        sent_at=_maybe(rng, _moment(rng)),
+        paid_at=_maybe(rng, _day(rng)),
+        cancelled_at=_moment(rng) if status is DocumentStatus.CANCELLED else None,
+        corrects_id=rng.choice(invoices).id
+        if kind is DocumentKind.CREDIT_NOTE and invoices
+        else None,
+        quote_id=rng.choice(quotes).id if quotes and rng.random() < 0.3 else None,
+        is_deposit=rng.random() < 0.2,
+        recurrence=rng.choice(list(Cadence)) if recurring else None,
+        # Some fall in the recurring forecast's window (from today).
+        next_invoice_at=date.today() + timedelta(days=rng.randint(-5, 40)) if recurring else None,
+        recurring_stopped_at=_moment(rng) if rng.random() < 0.1 else None,
+        recurring_parent_id=rng.choice(invoices).id if invoices and rng.random() < 0.2 else None,
+        recurring_failed_attempts=rng.choice((0, 0, 3)),
+        recurring_last_error=_maybe(rng, "boom ⚠"),
+        recurring_retry_at=_maybe(rng, _moment(rng)),
+        created_at=_moment(rng) if rng.random() < 0.8 else datetime(2026, 5, 1, tzinfo=UTC),
+        updated_at=_moment(rng),
+    )
+
+
+def _line(rng: random.Random, document: uuid.UUID, position: int, currency: str) -> InvoiceLine:
+    quantity = Decimal(rng.randint(-(10**6), 10**6)).scaleb(-4)
+    unit_price = rng.choice((0, 1, 99, 12_345, 10**13))
+    return InvoiceLine(
+        invoice_id=document,
+        position=position,
+        mode=rng.choice(list(LineMode)),
+        description=rng.choice(TEXTS),
+        quantity=quantity,
+        unit_code=rng.choice(("C62", "HUR")),
+        unit_price=unit_price,
+        vat_rate=Decimal(rng.choice(RATES)),
+        net=rng.randint(-(10**9), 10**9),
+        service_date=_maybe(rng, _day(rng)),
+        reference=_maybe(rng, f"ref-{position}"),
+    )
+
+
+def _payment(rng: random.Random, document: uuid.UUID, currency: str) -> Payment:
+    return Payment(
+        invoice_id=document,
+        amount=rng.choice((1, 500, 10**12)),
+        currency=currency,
+        paid_on=_day(rng),
+        method=_maybe(rng, rng.choice(("bank_transfer", "card"))),
+        reference=_maybe(rng, "Überweisung"),
+        created_at=_moment(rng),
+    )
