@@ -30,24 +30,29 @@ def _exit_on_signal(signum: int, _: object) -> None:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from server import migrate
-    from server.app import create_app
-    from server.limits import guarded_protocol
-    from server.logging import configure_logging
+    # The cheap checks first: an operator's mistake is reported before the app is imported.
     from server.object_storage import FilesUrlError, storage_for
-    from server.runtime import database_url
 
     require_shared_secret(settings)
     try:
         storage_for(settings.files_url, settings.data_dir)
     except FilesUrlError as exc:
         raise StartupError(f"invalid COMPTOIR_FILES_URL: {exc}") from None
-    host = args.host or settings.host
     port = checked_port(args.port) if args.port is not None else settings.port
+
+    from server.logging import configure_logging
+    from server.runtime import database_url
+
+    host = args.host or settings.host
     configure_logging(settings.log_level, settings.log_json)
     with database_url(settings) as url:
+        # The app (and uvicorn) once the database answers: the checks above fail fast.
+        import uvicorn
+
+        from server import migrate
+        from server.app import create_app
+        from server.limits import guarded_protocol
+
         if not args.no_migrate:
             _report_applied(migrate.upgrade(url))
         app = create_app(settings, url, run_worker=False if args.no_worker else None)

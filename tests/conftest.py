@@ -16,14 +16,23 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from argon2 import PasswordHasher, profiles
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from resolvers.identity import secrets
 from server import migrate
 from server.app import create_app
 from server.database import async_url
 from server.embedded_postgres import EmbeddedPostgres
 from server.settings import Settings
+
+# In-process password hashing at argon2's cheapest profile: the tests register and log in
+# thousands of times and the production profile (64 MiB, 3 passes) costs ~0.2 s of CPU per
+# hash. Still real argon2id hashes and verification; the `comptoir serve` processes the
+# server tests start keep the production profile (and verify() reads the parameters stored
+# in each hash, so hashes of either profile verify).
+secrets._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 # One template per xdist worker: workers may share one DATABASE_URL server.
 TEMPLATE = f"comptoir_test_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
@@ -32,17 +41,33 @@ TEMPLATE = f"comptoir_test_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main
 @dataclass
 class PostgresServer:
     url: str  # an asyncpg SQLAlchemy URL of the server's maintenance database
+    copy_strategy: str | None = None  # see copy()
 
     def url_for(self, database: str) -> str:
         return make_url(self.url).set(database=database).render_as_string(hide_password=False)
 
-    async def execute(self, sql: str) -> None:
+    async def execute(self, sql: str) -> Any:
         dsn = make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
         connection = await asyncpg.connect(dsn)
         try:
-            await connection.execute(sql)
+            return await connection.fetchval(sql)
         finally:
             await connection.close()
+
+    async def copy(self, template: str) -> str:
+        """A new database copied from `template`; returns its name (drop it with drop())."""
+        if self.copy_strategy is None:
+            # PostgreSQL 15+ copies through the WAL by default, block by block; copying the
+            # files is several times faster for a small template (the embedded cluster runs
+            # without fsync, so the checkpoint FILE_COPY needs is cheap).
+            version = int(await self.execute("SHOW server_version_num"))
+            self.copy_strategy = " STRATEGY FILE_COPY" if version >= 150000 else ""
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        await self.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{self.copy_strategy}')
+        return name
+
+    async def drop(self, database: str) -> None:
+        await self.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -73,12 +98,11 @@ async def template_database(postgres: PostgresServer) -> str:
 
 @pytest.fixture
 async def database_url(postgres: PostgresServer, template_database: str) -> AsyncIterator[str]:
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    await postgres.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+    name = await postgres.copy(template_database)
     try:
         yield postgres.url_for(name)
     finally:
-        await postgres.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await postgres.drop(name)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from rest_compat.engine.contract import (
     Route,
 )
 from rest_compat.engine.docs import docs_routes
-from rest_compat.engine.documents import load_operations, validate_operations
+from rest_compat.engine.documents import checked_operations
 from rest_compat.engine.idempotency import (
     IN_FLIGHT,
     MISMATCH,
@@ -111,8 +111,7 @@ class ContractApp:
         self.idempotency = idempotency
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
-        self.operations = load_operations(contract.documents_dir)
-        validate_operations(schema._schema, self.operations, contract.name)
+        self.operations = checked_operations(schema._schema, contract.documents_dir, contract.name)
         missing = {r.operation for r in contract.routes} - set(self.operations)
         if missing:
             raise RuntimeError(f"{contract.name}: routes name unknown operations {missing}")

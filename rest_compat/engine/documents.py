@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from graphql import (
     DocumentNode,
@@ -13,6 +15,7 @@ from graphql import (
     OperationDefinitionNode,
     parse,
     print_ast,
+    print_schema,
     validate,
     visit,
 )
@@ -80,3 +83,31 @@ def validate_operations(schema: GraphQLSchema, operations: dict[str, str], where
             problems.append(f"{where}: {name}: {error.message}")
     if problems:
         raise DocumentError("\n".join(problems))
+
+
+# Every app built in one process (one in production; one per test in the test suite) checks
+# the same documents against an equal schema: parse and validate each combination once.
+_LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], dict[str, str]] = {}
+_VALID: set[tuple[str, tuple[str, tuple[tuple[str, int, int], ...]]]] = set()
+_SDL_DIGESTS: WeakKeyDictionary[GraphQLSchema, str] = WeakKeyDictionary()
+
+
+def checked_operations(schema: GraphQLSchema, directory: Path, where: str) -> dict[str, str]:
+    """`load_operations` then `validate_operations`, remembered per process for unchanged
+    files (name, mtime, size) and an identical schema (its SDL); failures are never kept."""
+    files = tuple(
+        (path.name, stat.st_mtime_ns, stat.st_size)
+        for path in sorted(directory.glob("*.graphql"))
+        for stat in (path.stat(),)
+    )
+    documents = (str(directory), files)
+    if documents not in _LOADED:
+        _LOADED[documents] = load_operations(directory)
+    operations = dict(_LOADED[documents])
+    sdl = _SDL_DIGESTS.get(schema)
+    if sdl is None:
+        sdl = _SDL_DIGESTS[schema] = hashlib.sha256(print_schema(schema).encode()).hexdigest()
+    if (sdl, documents) not in _VALID:
+        validate_operations(schema, operations, where)
+        _VALID.add((sdl, documents))
+    return operations

@@ -1,16 +1,16 @@
 """Hostile clients against a real `comptoir serve`, over raw sockets: oversized heads, slowloris,
 oversized and slow bodies. Each is answered (431, 408, 413) and its connection closed, and the
-server keeps serving others."""
+server keeps serving others (one server for the module, so also the next test's clients)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import PostgresServer
 from tests.server.processes import ServerProcess, start_server
 
 TIMEOUT = 1.5
@@ -22,13 +22,21 @@ LIMITS = {
 }
 
 
-@pytest.fixture
-async def server(database_url: str, tmp_path: Path) -> AsyncIterator[ServerProcess]:
-    process = await start_server(database_url, tmp_path, "hostile", LIMITS)
+@pytest.fixture(scope="module")
+async def server(
+    postgres: PostgresServer, template_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ServerProcess]:
+    """One process for the module: each test ends by checking it still serves others."""
+    database = await postgres.copy(template_database)
+    workdir = tmp_path_factory.mktemp("hostile")
     try:
-        yield process
+        process = await start_server(postgres.url_for(database), workdir, "hostile", LIMITS)
+        try:
+            yield process
+        finally:
+            await process.stop()
     finally:
-        await process.stop()
+        await postgres.drop(database)
 
 
 async def connect(server: ServerProcess) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:

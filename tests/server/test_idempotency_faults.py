@@ -88,7 +88,11 @@ async def test_a_killed_process_mid_request_leaves_a_key_that_runs_once(
 ) -> None:
     key = await partner_key(app)
     headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": "killed-1"}
-    first = await start_server(database_url, tmp_path / "first", "first")
+    # Both replicas start together (starting is the slow part); only the first sees the request.
+    first, second = await asyncio.gather(
+        start_server(database_url, tmp_path / "first", "first"),
+        start_server(database_url, tmp_path / "second", "second"),
+    )
     try:
         async with organizations_locked(database_url) as locker, httpx.AsyncClient() as client:
             pending = asyncio.create_task(
@@ -102,11 +106,6 @@ async def test_a_killed_process_mid_request_leaves_a_key_that_runs_once(
             await first.process.wait()
             with pytest.raises(httpx.TransportError):
                 await pending
-    finally:
-        await first.stop()
-
-    second = await start_server(database_url, tmp_path / "second", "second")
-    try:
         async with httpx.AsyncClient(base_url=second.base) as client:
             retried = await retry_until_settled(
                 lambda: client.post(ORGS, json=OF, headers=headers, timeout=30)
@@ -119,7 +118,7 @@ async def test_a_killed_process_mid_request_leaves_a_key_that_runs_once(
             shown_once = {**retried.json()["apiKey"], "raw": ""}  # the raw key is never stored
             assert replay.json() == {**retried.json(), "apiKey": shown_once}
     finally:
-        await second.stop()
+        await asyncio.gather(first.stop(), second.stop())
     assert await count_orgs(database_url) == 1
 
 

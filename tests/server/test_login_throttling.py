@@ -21,8 +21,7 @@ LOGIN = "/rest/skeleton-crm/api/v1/auth/login"
 async def replicas(
     postgres: PostgresServer, template_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[tuple[ServerProcess, ServerProcess]]:
-    database = f"t_{uuid.uuid4().hex[:16]}"
-    await postgres.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template_database}"')
+    database = await postgres.copy(template_database)
     url = postgres.url_for(database)
     workdir = tmp_path_factory.mktemp("throttle")
     a, b = await asyncio.gather(
@@ -32,7 +31,7 @@ async def replicas(
         yield a, b
     finally:
         await asyncio.gather(a.stop(), b.stop())
-        await postgres.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await postgres.drop(database)
 
 
 async def test_forty_wrong_passwords_are_throttled_across_two_processes(

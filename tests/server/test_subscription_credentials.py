@@ -30,8 +30,7 @@ NOTIFICATIONS = gql("subscription { notificationAdded { cursor } }")
 async def server(
     postgres: PostgresServer, template_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ServerProcess]:
-    database = f"t_{uuid.uuid4().hex[:16]}"
-    await postgres.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template_database}"')
+    database = await postgres.copy(template_database)
     workdir = tmp_path_factory.mktemp("credentials")
     process = await start_server(
         postgres.url_for(database),
@@ -43,7 +42,7 @@ async def server(
         yield process
     finally:
         await process.stop()
-        await postgres.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await postgres.drop(database)
 
 
 async def graphql(

@@ -166,8 +166,7 @@ async def cluster(
 ) -> AsyncIterator[Cluster]:
     """Two processes for the whole module (starting them is the slow part); tests keep apart
     by registering their own users (`emails`)."""
-    database = f"t_{uuid.uuid4().hex[:16]}"
-    await postgres.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template_database}"')
+    database = await postgres.copy(template_database)
     database_url = postgres.url_for(database)
     workdir = tmp_path_factory.mktemp("cluster")
     settings = Settings(database_url=database_url, data_dir=workdir, run_worker=False)
@@ -183,7 +182,7 @@ async def cluster(
             await asyncio.gather(a.stop(), b.stop())
     finally:
         await db.dispose()
-        await postgres.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await postgres.drop(database)
 
 
 @pytest.fixture
