@@ -8,6 +8,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import jwt
@@ -18,9 +19,14 @@ from models import ApiKeyKind, Mode
 from resolvers.errors import Unauthenticated
 
 _hasher = PasswordHasher()
-# Verifying against this keeps unknown-email logins as slow as wrong-password ones.
-_DUMMY_HASH = _hasher.hash("comptoir-timing-equalizer")
 _JWT_ALGORITHM = "HS256"
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps unknown-email logins as slow as wrong-password ones.
+    Made on first use, not at import: every `comptoir` process (migrate, worker…) imports this."""
+    return _hasher.hash("comptoir-timing-equalizer")
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
