@@ -1,7 +1,7 @@
 """Random customers and documents of one organization, written straight through the ORM (in
 the organization's scoped transaction) so that every state the columns allow shows up: nulls,
-unicode, JPY/KWD amounts, credit notes, quotes, recurring templates, ties in sort keys,
-timestamps with and without microseconds."""
+unicode, JPY/KWD amounts, credit notes, quotes, recurring templates, sales orders with catalog
+items and warehouses, ties in sort keys, timestamps with and without microseconds."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from sqlalchemy import select
 
 from models import (
     Cadence,
+    CatalogCategory,
+    CatalogItem,
+    CatalogItemStatus,
     Country,
     Customer,
     CustomerStatus,
@@ -30,6 +33,10 @@ from models import (
     PartyStatus,
     Payment,
     PositionMode,
+    SalesOrder,
+    SalesOrderLine,
+    SalesOrderStatus,
+    Warehouse,
 )
 from resolvers.unit_of_work import Database
 
@@ -84,6 +91,9 @@ class Organization:
     customers: list[uuid.UUID] = field(default_factory=list)
     documents: list[uuid.UUID] = field(default_factory=list)
     parties: list[uuid.UUID] = field(default_factory=list)
+    orders: list[uuid.UUID] = field(default_factory=list)
+    items: list[uuid.UUID] = field(default_factory=list)
+    warehouses: list[uuid.UUID] = field(default_factory=list)
 
 
 async def populate(db: Database, organization: Organization, seed: int) -> None:
@@ -107,6 +117,19 @@ async def populate(db: Database, organization: Organization, seed: int) -> None:
         parties = [_party(rng, seed, i, countries) for i in range(9)]
         session.add_all(parties)
         await session.flush()
+        items, warehouses = await _stock(session, rng, seed)
+        orders: list[SalesOrder] = []
+        for i in range(23):
+            order = _order(rng, seed, i, rng.choice(customers), rng.choice([None, *warehouses]))
+            order.invoice_id = rng.choice(documents).id if rng.random() < 0.3 else None
+            session.add(order)
+            await session.flush()
+            orders.append(order)
+            for position in rng.sample(range(1, 9), rng.randint(0, 4)):
+                session.add(_order_line(rng, order.id, position, rng.choice([None, *items])))
+        organization.orders = [o.id for o in orders]
+        organization.items = [i.id for i in items]
+        organization.warehouses = [w.id for w in warehouses]
         organization.customers = [c.id for c in customers]
         organization.documents = [d.id for d in documents]
         organization.parties = [p.id for p in parties]
@@ -274,4 +297,100 @@ def _payment(rng: random.Random, document: uuid.UUID, currency: str) -> Payment:
         method=_maybe(rng, rng.choice(("bank_transfer", "card"))),
         reference=_maybe(rng, "Überweisung"),
         created_at=_moment(rng),
+    )
+
+
+async def _stock(
+    session: Any, rng: random.Random, seed: int
+) -> tuple[list[CatalogItem], list[Warehouse]]:
+    """Categories (a root and a child), catalog items, warehouses."""
+    root = CatalogCategory(name=rng.choice(TEXTS), created_at=_moment(rng))
+    session.add(root)
+    await session.flush()
+    child = CatalogCategory(name="Sous-catégorie", parent_id=root.id, created_at=_moment(rng))
+    session.add(child)
+    await session.flush()
+    items = [
+        CatalogItem(
+            sku=f"SKU-{seed}-{i}",
+            name=rng.choice(TEXTS),
+            description=_maybe(rng, rng.choice(TEXTS)),
+            category_id=rng.choice((None, root.id, child.id)),
+            unit_price=rng.choice((0, 99, 10**13)),
+            currency=rng.choice(CURRENCIES),
+            unit_cost=_maybe(rng, rng.choice((0, 12_345))),
+            vat_rate=Decimal(rng.choice(RATES)),
+            status=rng.choice(list(CatalogItemStatus)),
+            created_at=_moment(rng),
+            updated_at=_moment(rng),
+        )
+        for i in range(6)
+    ]
+    warehouses = [
+        Warehouse(
+            name=rng.choice(TEXTS),
+            location=_maybe(rng, "Quai 7 — Lyon"),
+            capacity=_maybe(rng, rng.choice((0, 1_000_000))),
+            created_at=_moment(rng),
+        )
+        for _ in range(3)
+    ]
+    session.add_all([*items, *warehouses])
+    await session.flush()
+    return items, warehouses
+
+
+def _order(
+    rng: random.Random, seed: int, i: int, customer: Customer, warehouse: Warehouse | None
+) -> SalesOrder:
+    status = rng.choice(list(SalesOrderStatus))
+    subtotal = rng.choice((0, 1000, 12_345, 99_999_999))
+    tax_total = rng.choice((0, 190, 2_346))
+    return SalesOrder(
+        order_number=f"SO-{seed}-{rng.choice(('acme', 'Ω', '%_x', 'A'))}-{i:03d}",
+        status=status,
+        customer_id=customer.id,
+        currency=rng.choice(CURRENCIES),
+        notes=_maybe(rng, rng.choice(TEXTS)),
+        ordered_at=_maybe(rng, _day(rng)),
+        warehouse_id=warehouse.id if warehouse else None,
+        shipping_street=_maybe(rng, rng.choice(TEXTS)),
+        shipping_line2=_maybe(rng, "Bât. B"),
+        shipping_city=_maybe(rng, "東京"),
+        shipping_region=_maybe(rng, "NRW"),
+        shipping_postal_code=_maybe(rng, "50667"),
+        shipping_country=_maybe(rng, rng.choice(("DE", "FR", "JP"))),
+        subtotal=subtotal,
+        tax_total=tax_total,
+        total=subtotal + tax_total,
+        tax_breakdown=[
+            {"rate": rate, "base": rng.randint(0, 10_000), "tax": rng.randint(0, 900)}
+            for rate in sorted(rng.sample(RATES, rng.randint(0, 2)))
+        ],
+        confirmed_at=_maybe(rng, _moment(rng)),
+        shipped_at=_maybe(rng, _moment(rng)),
+        delivered_at=_maybe(rng, _moment(rng)),
+        cancelled_at=_moment(rng) if status is SalesOrderStatus.CANCELLED else None,
+        invoiced_at=_maybe(rng, _moment(rng)),
+        # Ties in the sort key: the id decides.
+        created_at=_moment(rng) if rng.random() < 0.8 else datetime(2026, 5, 1, tzinfo=UTC),
+        updated_at=_moment(rng),
+    )
+
+
+def _order_line(
+    rng: random.Random, order: uuid.UUID, position: int, item: CatalogItem | None
+) -> SalesOrderLine:
+    quantity = Decimal(rng.randint(0, 10**6)).scaleb(-4)
+    return SalesOrderLine(
+        order_id=order,
+        position=position,
+        item_id=item.id if item else None,
+        description=rng.choice(TEXTS),
+        quantity=quantity,
+        unit_price=rng.choice((0, 1, 99, 12_345, 10**13)),
+        vat_rate=Decimal(rng.choice(RATES)),
+        net=rng.randint(0, 10**9),
+        shipped_quantity=rng.choice((Decimal(0), quantity, Decimal("0.5000"))),
+        reserved_quantity=rng.choice((Decimal(0), Decimal("1.2500"))),
     )

@@ -32,8 +32,10 @@ from tests.schema.compiled.data import Organization
 COMPILED = {
     "CloudBillingGetCustomer",
     "CloudBillingGetInvoice",
+    "CloudBillingGetOrder",
     "CloudBillingListCustomers",
     "CloudBillingListInvoices",
+    "CloudBillingListOrders",
     "SkeletonGetCustomer",
     "SkeletonGetEmployee",
     "SkeletonGetInvoice",
@@ -42,6 +44,7 @@ COMPILED = {
     "SkeletonListCustomers",
     "SkeletonListEmployees",
     "SkeletonListInvoices",
+    "SkeletonListOrders",
     "SkeletonListPartners",
     "SkeletonListSuppliers",
     "VorgioGetClient",
@@ -105,6 +108,8 @@ def candidates(
             ids = organization.customers
         elif root == "party":
             ids = organization.parties
+        elif root == "salesOrder":
+            ids = organization.orders
         else:
             ids = organization.documents
         values = [str(i) for i in rng.sample(ids, 3)]
