@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from schema.catalog.sql import CATALOG_FORMS
 from schema.compiled.forms import Forms
 from schema.customers.sql import CUSTOMER_FORMS
+from schema.inventory.sql import INVENTORY_FORMS
 from schema.invoicing.sql import INVOICING_FORMS
 from schema.parties.sql import PARTY_FORMS
 from schema.sales.sql import SALES_FORMS
 
-FORMS: Forms = CUSTOMER_FORMS | INVOICING_FORMS | PARTY_FORMS | SALES_FORMS
+FORMS: Forms = (
+    CATALOG_FORMS | CUSTOMER_FORMS | INVENTORY_FORMS | INVOICING_FORMS | PARTY_FORMS | SALES_FORMS
+)

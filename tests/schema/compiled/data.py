@@ -36,6 +36,7 @@ from models import (
     SalesOrder,
     SalesOrderLine,
     SalesOrderStatus,
+    StockLevel,
     Warehouse,
 )
 from resolvers.unit_of_work import Database
@@ -93,6 +94,7 @@ class Organization:
     parties: list[uuid.UUID] = field(default_factory=list)
     orders: list[uuid.UUID] = field(default_factory=list)
     items: list[uuid.UUID] = field(default_factory=list)
+    categories: list[uuid.UUID] = field(default_factory=list)
     warehouses: list[uuid.UUID] = field(default_factory=list)
 
 
@@ -118,6 +120,7 @@ async def populate(db: Database, organization: Organization, seed: int) -> None:
         session.add_all(parties)
         await session.flush()
         items, warehouses = await _stock(session, rng, seed)
+        organization.categories = list(await session.scalars(select(CatalogCategory.id)))
         orders: list[SalesOrder] = []
         for i in range(23):
             order = _order(rng, seed, i, rng.choice(customers), rng.choice([None, *warehouses]))
@@ -336,6 +339,22 @@ async def _stock(
         for _ in range(3)
     ]
     session.add_all([*items, *warehouses])
+    await session.flush()
+    for item in items:
+        for warehouse in rng.sample(warehouses, rng.randint(0, len(warehouses))):
+            on_hand = rng.choice((Decimal(0), Decimal("12.5000"), Decimal("1000000.0001")))
+            session.add(
+                StockLevel(
+                    item_id=item.id,
+                    warehouse_id=warehouse.id,
+                    on_hand=on_hand,
+                    reserved=rng.choice((Decimal(0), on_hand)),
+                    created_at=_moment(rng)
+                    if rng.random() < 0.8
+                    else datetime(2026, 5, 1, tzinfo=UTC),
+                    updated_at=_moment(rng),
+                )
+            )
     await session.flush()
     return items, warehouses
 

@@ -41,12 +41,15 @@ COMPILED = {
     "SkeletonGetInvoice",
     "SkeletonGetPartner",
     "SkeletonGetSupplier",
+    "SkeletonListCatalogItems",
     "SkeletonListCustomers",
     "SkeletonListEmployees",
     "SkeletonListInvoices",
     "SkeletonListOrders",
     "SkeletonListPartners",
+    "SkeletonListStock",
     "SkeletonListSuppliers",
+    "SkeletonListWarehouses",
     "VorgioGetClient",
     "VorgioGetInvoice",
     "VorgioListClients",
@@ -58,6 +61,8 @@ COMPILED = {
     "YaokaListQuotes",
 }
 VARIABLE_SETS = 2
+# ID variables naming rows of another table than the root's.
+_IDS = {"warehouseId": "warehouses", "itemId": "items", "categoryId": "categories"}
 OMITTED = object()  # an optional variable the request leaves out
 
 
@@ -104,7 +109,9 @@ def candidates(
         names = list(enum.values)
         values = [rng.choice(names)] if not many else [rng.sample(names, k) for k in (1, 2)]
     elif type_name == "ID":
-        if name == "customerId" or root == "customer":
+        if name in _IDS:
+            ids = getattr(organization, _IDS[name])
+        elif name == "customerId" or root == "customer":
             ids = organization.customers
         elif root == "party":
             ids = organization.parties
@@ -112,7 +119,7 @@ def candidates(
             ids = organization.orders
         else:
             ids = organization.documents
-        values = [str(i) for i in rng.sample(ids, 3)]
+        values = [str(i) for i in rng.sample(ids, min(3, len(ids)))]
     elif name == "after":
         values = [encode_cursor(n) for n in (0, 4, 22)]
     elif type_name == "Int":
