@@ -95,6 +95,7 @@ class Organization:
     orders: list[uuid.UUID] = field(default_factory=list)
     items: list[uuid.UUID] = field(default_factory=list)
     categories: list[uuid.UUID] = field(default_factory=list)
+    stock: list[uuid.UUID] = field(default_factory=list)
     warehouses: list[uuid.UUID] = field(default_factory=list)
 
 
@@ -121,6 +122,7 @@ async def populate(db: Database, organization: Organization, seed: int) -> None:
         await session.flush()
         items, warehouses = await _stock(session, rng, seed)
         organization.categories = list(await session.scalars(select(CatalogCategory.id)))
+        organization.stock = list(await session.scalars(select(StockLevel.id)))
         orders: list[SalesOrder] = []
         for i in range(23):
             order = _order(rng, seed, i, rng.choice(customers), rng.choice([None, *warehouses]))
