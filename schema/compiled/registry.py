@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schema.accounting.sql import ACCOUNTING_FORMS
 from schema.catalog.sql import CATALOG_FORMS
 from schema.compiled.forms import Forms
 from schema.customers.sql import CUSTOMER_FORMS
@@ -11,5 +12,11 @@ from schema.parties.sql import PARTY_FORMS
 from schema.sales.sql import SALES_FORMS
 
 FORMS: Forms = (
-    CATALOG_FORMS | CUSTOMER_FORMS | INVENTORY_FORMS | INVOICING_FORMS | PARTY_FORMS | SALES_FORMS
+    ACCOUNTING_FORMS
+    | CATALOG_FORMS
+    | CUSTOMER_FORMS
+    | INVENTORY_FORMS
+    | INVOICING_FORMS
+    | PARTY_FORMS
+    | SALES_FORMS
 )

@@ -46,7 +46,7 @@ def _document(foreign_key: str) -> Rows:
     return Rows(InvoiceModel, lambda other, row: other.id == getattr(row.entity, foreign_key))
 
 
-def _element(key: str) -> SqlOf:
+def json_key(key: str) -> SqlOf:
     """A key of the JSON element, as text."""
 
     def text_of(row: Row) -> ColumnElement[Any]:
@@ -139,9 +139,9 @@ INVOICING_FORMS = Forms(
         ),
         # Elements of the stored breakdown, as TaxAmount.from_json reads them.
         "TaxAmount": {
-            "rate": Value(_element("rate")),
-            "base": Value(lambda row: cast(_element("base")(row), BigInteger)),
-            "tax": Value(lambda row: cast(_element("tax")(row), BigInteger)),
+            "rate": Value(json_key("rate")),
+            "base": Value(lambda row: cast(json_key("base")(row), BigInteger)),
+            "tax": Value(lambda row: cast(json_key("tax")(row), BigInteger)),
         },
         "Recurrence": {
             "every": column("recurrence"),

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import select
 
 from models import (
+    Account,
+    AccountType,
     Cadence,
     CatalogCategory,
     CatalogItem,
@@ -27,6 +29,9 @@ from models import (
     EInvoiceFormat,
     Invoice,
     InvoiceLine,
+    JournalLine,
+    JournalSource,
+    JournalTransaction,
     LineMode,
     Party,
     PartyKind,
@@ -123,6 +128,7 @@ async def populate(db: Database, organization: Organization, seed: int) -> None:
         items, warehouses = await _stock(session, rng, seed)
         organization.categories = list(await session.scalars(select(CatalogCategory.id)))
         organization.stock = list(await session.scalars(select(StockLevel.id)))
+        await _books(session, rng, seed)
         orders: list[SalesOrder] = []
         for i in range(23):
             order = _order(rng, seed, i, rng.choice(customers), rng.choice([None, *warehouses]))
@@ -415,3 +421,41 @@ def _order_line(
         shipped_quantity=rng.choice((Decimal(0), quantity, Decimal("0.5000"))),
         reserved_quantity=rng.choice((Decimal(0), Decimal("1.2500"))),
     )
+
+
+async def _books(session: Any, rng: random.Random, seed: int) -> None:
+    """Accounts of every type (some with a parent, some registered ones already there) and
+    balanced transactions in several currencies; some accounts have no lines."""
+    accounts: list[Account] = list(await session.scalars(select(Account)))
+    for i in range(8):
+        account = Account(
+            code=f"9{seed}{i:02d}",
+            name=rng.choice(TEXTS),
+            type=rng.choice(list(AccountType)),
+            parent_id=rng.choice([None, *(a.id for a in accounts)]),
+            description=_maybe(rng, rng.choice(TEXTS)),
+            created_at=_moment(rng),
+        )
+        session.add(account)
+        await session.flush()
+        accounts.append(account)
+    for _ in range(10):
+        transaction = JournalTransaction(
+            description=rng.choice(TEXTS),
+            currency=rng.choice(CURRENCIES),
+            entry_date=_day(rng),
+            source=JournalSource.MANUAL,
+        )
+        session.add(transaction)
+        await session.flush()
+        amount = rng.choice((1, 12_345, 10**13))
+        debit, credit = rng.sample(accounts, 2)
+        session.add_all(
+            [
+                JournalLine(transaction_id=transaction.id, position=1, account_id=debit.id,
+                            debit=amount, credit=0, memo=_maybe(rng, "memo ✓")),
+                JournalLine(transaction_id=transaction.id, position=2, account_id=credit.id,
+                            debit=0, credit=amount),
+            ]
+        )  # fmt: skip
+    await session.flush()

@@ -41,6 +41,7 @@ COMPILED = {
     "SkeletonGetInvoice",
     "SkeletonGetPartner",
     "SkeletonGetSupplier",
+    "SkeletonListAccounts",
     "SkeletonListCatalogItems",
     "SkeletonListCustomers",
     "SkeletonListEmployees",

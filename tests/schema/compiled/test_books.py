@@ -1,0 +1,50 @@
+"""The chart of accounts compiled: balances summed by PostgreSQL per currency, signed by the
+account's normal side, give normal execution's bytes."""
+
+from __future__ import annotations
+
+import random
+
+from tests.schema.compiled.conftest import World
+
+ACCOUNTS = """
+query Accounts($first: Int, $offset: Int, $type: [AccountType!]) {
+  accounts(first: $first, offset: $offset, type: $type) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename id code name type description createdAt
+      balances { __typename currency debit credit balance again: balance }
+      sums: balances { currency }
+      parent { id code parent { id balances { balance } } }
+    }
+  }
+}
+"""
+TYPES = ("ASSET", "LIABILITY", "EQUITY", "REVENUE", "EXPENSE")
+
+
+async def test_accounts_and_balances_equal_normal_execution(world: World) -> None:
+    rng = random.Random(4)
+    with_balances = 0
+    for organization in world.organizations:
+        for variables in (
+            {"first": 100},
+            {"first": 0},
+            {"first": 5, "offset": rng.choice((0, 3, 500))},
+            {"type": rng.sample(TYPES, 2)},
+            {"type": [rng.choice(TYPES)], "first": 100},
+        ):
+            response, ran = await world.both(ACCOUNTS, variables, organization.token)
+            assert ran, variables
+            nodes = response.json()["data"]["accounts"]["nodes"]
+            with_balances += sum(bool(node["balances"]) for node in nodes)
+    assert with_balances > 10
+
+
+async def test_accounts_refused_as_always(world: World) -> None:
+    organization = world.organizations[0]
+    response, _ = await world.both(ACCOUNTS, {"first": 101}, organization.token)
+    assert response.json()["errors"]
+    response, _ = await world.both(ACCOUNTS, {}, None)
+    assert response.json()["errors"]
