@@ -46,9 +46,14 @@ def _totals(row: Row) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return purchases, credit
 
 
-def _email_cc(row: Row) -> ColumnElement[Any]:
-    empty = cast(literal_column("'{}'"), ARRAY(String))
-    return func.array_to_json(func.coalesce(row.entity.email_cc, empty))
+def text_array(attribute: str) -> Value:
+    """An array of strings column as a JSON list, [] when null (the types' `list(... or [])`)."""
+
+    def as_json(row: Row) -> ColumnElement[Any]:
+        empty = cast(literal_column("'{}'"), ARRAY(String))
+        return func.array_to_json(func.coalesce(getattr(row.entity, attribute), empty))
+
+    return Value(as_json, as_json=True)
 
 
 CUSTOMER_FORMS = Forms(
@@ -93,7 +98,7 @@ CUSTOMER_FORMS = Forms(
                 "updated_at",
                 "deleted_at",
             ),
-            "emailCc": Value(_email_cc, as_json=True),
+            "emailCc": text_array("email_cc"),
             "socialMedia": _object("social_media"),
             "metadata": _object("metadata_"),
             "active": Value(lambda row: row.entity.status == CustomerStatus.ACTIVE),

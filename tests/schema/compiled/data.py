@@ -38,6 +38,7 @@ from models import (
     PartyStatus,
     Payment,
     PositionMode,
+    Role,
     SalesOrder,
     SalesOrderLine,
     SalesOrderStatus,
@@ -129,6 +130,13 @@ async def populate(db: Database, organization: Organization, seed: int) -> None:
         organization.categories = list(await session.scalars(select(CatalogCategory.id)))
         organization.stock = list(await session.scalars(select(StockLevel.id)))
         await _books(session, rng, seed)
+        session.add_all(
+            [
+                Role(name="Zoë ✓", description="", permissions=[], created_at=_moment(rng)),
+                Role(name="auditeur", description=rng.choice(TEXTS), permissions=["*:read"]),
+                Role(name="Auditeur", description="x", permissions=["orders:read", "stock:*"]),
+            ]
+        )
         orders: list[SalesOrder] = []
         for i in range(23):
             order = _order(rng, seed, i, rng.choice(customers), rng.choice([None, *warehouses]))

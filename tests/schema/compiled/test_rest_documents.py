@@ -48,6 +48,7 @@ COMPILED = {
     "SkeletonListInvoices",
     "SkeletonListOrders",
     "SkeletonListPartners",
+    "SkeletonListRoles",
     "SkeletonListStock",
     "SkeletonListSuppliers",
     "SkeletonListWarehouses",

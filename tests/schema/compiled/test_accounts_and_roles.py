@@ -1,5 +1,5 @@
-"""The chart of accounts compiled: balances summed by PostgreSQL per currency, signed by the
-account's normal side, give normal execution's bytes."""
+"""The chart of accounts and the roles compiled: balances summed by PostgreSQL per currency,
+signed by the account's normal side, and roles by name give normal execution's bytes."""
 
 from __future__ import annotations
 
@@ -47,4 +47,19 @@ async def test_accounts_refused_as_always(world: World) -> None:
     response, _ = await world.both(ACCOUNTS, {"first": 101}, organization.token)
     assert response.json()["errors"]
     response, _ = await world.both(ACCOUNTS, {}, None)
+    assert response.json()["errors"]
+
+
+ROLES = """{
+  roles { __typename id name description permissions createdAt updatedAt again: permissions }
+  second: roles { name }
+}"""
+
+
+async def test_roles_equal_normal_execution(world: World) -> None:
+    for organization in world.organizations:
+        response, ran = await world.both(ROLES, None, organization.token)
+        assert ran
+        assert len(response.json()["data"]["roles"]) > 3
+    response, ran = await world.both(ROLES, None, None)
     assert response.json()["errors"]
