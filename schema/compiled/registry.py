@@ -10,6 +10,7 @@ from schema.identity.sql import IDENTITY_FORMS
 from schema.inventory.sql import INVENTORY_FORMS
 from schema.invoicing.sql import INVOICING_FORMS
 from schema.parties.sql import PARTY_FORMS
+from schema.purchasing.sql import PURCHASING_FORMS
 from schema.sales.sql import SALES_FORMS
 
 FORMS: Forms = (
@@ -20,5 +21,6 @@ FORMS: Forms = (
     | INVENTORY_FORMS
     | INVOICING_FORMS
     | PARTY_FORMS
+    | PURCHASING_FORMS
     | SALES_FORMS
 )

@@ -27,6 +27,8 @@ from models import (
     DocumentKind,
     DocumentStatus,
     EInvoiceFormat,
+    ExpenseReport,
+    ExpenseStatus,
     Invoice,
     InvoiceLine,
     JournalLine,
@@ -130,6 +132,7 @@ async def populate(db: Database, organization: Organization, seed: int) -> None:
         organization.categories = list(await session.scalars(select(CatalogCategory.id)))
         organization.stock = list(await session.scalars(select(StockLevel.id)))
         await _books(session, rng, seed)
+        session.add_all([_expenses(rng, parties) for _ in range(7)])
         session.add_all(
             [
                 Role(name="Zoë ✓", description="", permissions=[], created_at=_moment(rng)),
@@ -467,3 +470,35 @@ async def _books(session: Any, rng: random.Random, seed: int) -> None:
             ]
         )  # fmt: skip
     await session.flush()
+
+
+def _expenses(rng: random.Random, parties: list[Party]) -> ExpenseReport:
+    """Lines as stored by the use case, and older shapes: keys left out, empty receipt ids."""
+    lines: list[dict[str, Any]] = [
+        {
+            "spent_on": _day(rng).isoformat(),
+            "category": rng.choice(("travel", "Repas 🍽", "Hôtel")),
+            "description": _maybe(rng, rng.choice(TEXTS)),
+            "amount": rng.choice((0, 1234, 10**12)),
+            "vat_amount": rng.choice((0, 206)),
+            "receipt_file_id": rng.choice((None, "", str(uuid.uuid4()))),
+        }
+        for _ in range(rng.randint(0, 3))
+    ]
+    if lines and rng.random() < 0.5:
+        lines.append({"spent_on": "2026-02-03", "category": "old", "amount": 5})
+    status = rng.choice(list(ExpenseStatus))
+    return ExpenseReport(
+        employee_id=rng.choice([None, *(p.id for p in parties)]),
+        title=rng.choice(TEXTS),
+        currency=rng.choice(CURRENCIES),
+        status=status,
+        lines=lines,
+        total=sum(line["amount"] for line in lines),
+        vat_total=sum(line.get("vat_amount", 0) for line in lines),
+        submitted_at=_maybe(rng, _moment(rng)),
+        decided_at=_maybe(rng, _moment(rng)),
+        reimbursed_at=_maybe(rng, _moment(rng)),
+        rejection_reason=_maybe(rng, "Reçu illisible"),
+        created_at=_moment(rng) if rng.random() < 0.7 else datetime(2026, 5, 1, tzinfo=UTC),
+    )

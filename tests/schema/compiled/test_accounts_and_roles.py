@@ -1,5 +1,6 @@
-"""The chart of accounts and the roles compiled: balances summed by PostgreSQL per currency,
-signed by the account's normal side, and roles by name give normal execution's bytes."""
+"""The chart of accounts, the roles and the expense reports compiled: balances summed by
+PostgreSQL per currency, signed by the account's normal side, roles by name, the newest expense
+reports with their JSON lines give normal execution's bytes."""
 
 from __future__ import annotations
 
@@ -63,3 +64,31 @@ async def test_roles_equal_normal_execution(world: World) -> None:
         assert len(response.json()["data"]["roles"]) > 3
     response, ran = await world.both(ROLES, None, None)
     assert response.json()["errors"]
+
+
+EXPENSES = """query E($status: ExpenseStatus, $first: Int!) {
+  expenseReports(status: $status, first: $first) {
+    id employeeId title currency status total vatTotal submittedAt decidedAt reimbursedAt
+    rejectionReason createdAt
+    lines { spentOn category description amount vatAmount receiptFileId }
+    again: lines { amount }
+  }
+}"""
+
+
+async def test_expense_reports_equal_normal_execution(world: World) -> None:
+    rng = random.Random(9)
+    lines = 0
+    for organization in world.organizations:
+        for variables in (
+            {"first": 200},
+            {"first": 1},
+            {"first": 3, "status": rng.choice(("DRAFT", "SUBMITTED", "APPROVED"))},
+        ):
+            response, ran = await world.both(EXPENSES, variables, organization.token)
+            assert ran, variables
+            lines += sum(len(r["lines"]) for r in response.json()["data"]["expenseReports"])
+        for refused in ({"first": 0}, {"first": 201}):
+            response, _ = await world.both(EXPENSES, refused, organization.token)
+            assert response.json()["errors"]
+    assert lines > 5

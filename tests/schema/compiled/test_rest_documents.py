@@ -59,6 +59,7 @@ COMPILED = {
     "VorgioRecurringForecast",
     "YaokaGetInvoice",
     "YaokaListCustomers",
+    "YaokaListExpenseReports",
     "YaokaListInvoices",
     "YaokaListQuotes",
 }
