@@ -9,6 +9,7 @@ from schema.customers.sql import CUSTOMER_FORMS
 from schema.identity.sql import IDENTITY_FORMS
 from schema.inventory.sql import INVENTORY_FORMS
 from schema.invoicing.sql import INVOICING_FORMS
+from schema.notifications.sql import NOTIFICATION_FORMS
 from schema.parties.sql import PARTY_FORMS
 from schema.purchasing.sql import PURCHASING_FORMS
 from schema.sales.sql import SALES_FORMS
@@ -20,6 +21,7 @@ FORMS: Forms = (
     | IDENTITY_FORMS
     | INVENTORY_FORMS
     | INVOICING_FORMS
+    | NOTIFICATION_FORMS
     | PARTY_FORMS
     | PURCHASING_FORMS
     | SALES_FORMS

@@ -27,7 +27,7 @@ from schema.customers.queries import customer_by_id, customers_listing
 EMPTY_OBJECT: ColumnElement[Any] = literal_column("'{}'::jsonb")
 
 
-def _object(attribute: str) -> Value:
+def object_or_empty(attribute: str) -> Value:
     """A JSON object column, {} when null (what the type's `dict(... or {})` gives)."""
     return Value(lambda row: func.coalesce(getattr(row.entity, attribute), EMPTY_OBJECT))
 
@@ -99,8 +99,8 @@ CUSTOMER_FORMS = Forms(
                 "deleted_at",
             ),
             "emailCc": text_array("email_cc"),
-            "socialMedia": _object("social_media"),
-            "metadata": _object("metadata_"),
+            "socialMedia": object_or_empty("social_media"),
+            "metadata": object_or_empty("metadata_"),
             "active": Value(lambda row: row.entity.status == CustomerStatus.ACTIVE),
             "billingAddress": Embedded(lambda row: Row(Prefixed(row.entity, "billing_"), row)),
             "shippingAddress": Embedded(lambda row: Row(Prefixed(row.entity, "shipping_"), row)),

@@ -35,6 +35,8 @@ from models import (
     JournalSource,
     JournalTransaction,
     LineMode,
+    Membership,
+    Notification,
     Party,
     PartyKind,
     PartyStatus,
@@ -104,6 +106,7 @@ class Organization:
     items: list[uuid.UUID] = field(default_factory=list)
     categories: list[uuid.UUID] = field(default_factory=list)
     stock: list[uuid.UUID] = field(default_factory=list)
+    notifications: list[uuid.UUID] = field(default_factory=list)
     warehouses: list[uuid.UUID] = field(default_factory=list)
 
 
@@ -133,6 +136,22 @@ async def populate(db: Database, organization: Organization, seed: int) -> None:
         organization.stock = list(await session.scalars(select(StockLevel.id)))
         await _books(session, rng, seed)
         session.add_all([_expenses(rng, parties) for _ in range(7)])
+        (owner,) = await session.scalars(select(Membership.user_id))
+        notifications = [
+            Notification(
+                user_id=owner,
+                kind=rng.choice(("message.created", "invoice.paid")),
+                title=rng.choice(TEXTS),
+                body=_maybe(rng, rng.choice(TEXTS)),
+                data=_json(rng),
+                read_at=_maybe(rng, _moment(rng)),
+                created_at=_moment(rng) if rng.random() < 0.7 else datetime(2026, 5, 1, tzinfo=UTC),
+            )
+            for _ in range(12)
+        ]
+        session.add_all(notifications)
+        await session.flush()
+        organization.notifications = [n.id for n in notifications]
         session.add_all(
             [
                 Role(name="Zoë ✓", description="", permissions=[], created_at=_moment(rng)),

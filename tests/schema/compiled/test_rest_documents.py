@@ -39,6 +39,7 @@ COMPILED = {
     "SkeletonGetCustomer",
     "SkeletonGetEmployee",
     "SkeletonGetInvoice",
+    "SkeletonGetNotification",
     "SkeletonGetPartner",
     "SkeletonGetSupplier",
     "SkeletonListAccounts",
@@ -46,6 +47,7 @@ COMPILED = {
     "SkeletonListCustomers",
     "SkeletonListEmployees",
     "SkeletonListInvoices",
+    "SkeletonListNotifications",
     "SkeletonListOrders",
     "SkeletonListPartners",
     "SkeletonListRoles",
@@ -120,6 +122,8 @@ def candidates(
             ids = organization.parties
         elif root == "salesOrder":
             ids = organization.orders
+        elif root == "notification":
+            ids = organization.notifications
         else:
             ids = organization.documents
         values = [str(i) for i in rng.sample(ids, min(3, len(ids)))]
