@@ -6,6 +6,7 @@ from schema.accounting.sql import ACCOUNTING_FORMS
 from schema.catalog.sql import CATALOG_FORMS
 from schema.compiled.forms import Forms
 from schema.customers.sql import CUSTOMER_FORMS
+from schema.files.sql import FILE_FORMS
 from schema.identity.sql import IDENTITY_FORMS
 from schema.inventory.sql import INVENTORY_FORMS
 from schema.invoicing.sql import INVOICING_FORMS
@@ -18,6 +19,7 @@ FORMS: Forms = (
     ACCOUNTING_FORMS
     | CATALOG_FORMS
     | CUSTOMER_FORMS
+    | FILE_FORMS
     | IDENTITY_FORMS
     | INVENTORY_FORMS
     | INVOICING_FORMS

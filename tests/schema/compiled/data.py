@@ -47,6 +47,7 @@ from models import (
     SalesOrderLine,
     SalesOrderStatus,
     StockLevel,
+    StoredFile,
     Warehouse,
 )
 from resolvers.unit_of_work import Database
@@ -152,6 +153,19 @@ async def populate(db: Database, organization: Organization, seed: int) -> None:
         session.add_all(notifications)
         await session.flush()
         organization.notifications = [n.id for n in notifications]
+        session.add_all(
+            StoredFile(
+                filename=rng.choice(("acme.pdf", "ACME.pdf", "Reçu Ω.png", "%_.txt", "b.csv")),
+                content_type=rng.choice(("application/pdf", "image/png", "text/csv")),
+                size=rng.choice((0, 1, 10**10)),
+                sha256="ab" * 32,
+                storage_key=f"{seed}/{uuid.uuid4()}",
+                uploaded_by_id=rng.choice((None, owner)),
+                created_at=_moment(rng) if rng.random() < 0.7 else datetime(2026, 5, 1, tzinfo=UTC),
+                updated_at=_moment(rng),
+            )
+            for _ in range(9)
+        )
         session.add_all(
             [
                 Role(name="Zoë ✓", description="", permissions=[], created_at=_moment(rng)),

@@ -46,6 +46,7 @@ COMPILED = {
     "SkeletonListCatalogItems",
     "SkeletonListCustomers",
     "SkeletonListEmployees",
+    "SkeletonListFiles",
     "SkeletonListInvoices",
     "SkeletonListNotifications",
     "SkeletonListOrders",

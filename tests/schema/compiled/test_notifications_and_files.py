@@ -1,5 +1,6 @@
-"""The caller's notifications compiled: their rows are the caller's own (the listing the
-resolver uses), and the bytes are those of normal execution."""
+"""The caller's notifications and the organization's files compiled: their rows are the
+resolvers' own listings (the caller's notifications; files filtered and sorted), and the bytes
+are those of normal execution."""
 
 from __future__ import annotations
 
@@ -50,3 +51,34 @@ async def test_someone_elses_notification_is_not_found_as_always(world: World) -
     assert response.json()["errors"]
     response, _ = await world.both(NOTIFICATIONS, {"unreadOnly": False}, None)
     assert response.json()["errors"]
+
+
+FILES = """
+query F($first: Int, $after: String, $search: String, $contentType: String,
+        $uploadedBy: ID, $sortBy: FileSortField, $sortOrder: SortOrder) {
+  files(first: $first, after: $after, search: $search, contentType: $contentType,
+        uploadedBy: $uploadedBy, sortBy: $sortBy, sortOrder: $sortOrder) {
+    totalCount
+    pageInfo { endCursor hasNextPage }
+    nodes { id filename contentType size sha256 createdAt updatedAt uploadedById downloadUrl }
+  }
+}
+"""
+
+
+async def test_files_equal_normal_execution(world: World) -> None:
+    rng = random.Random(6)
+    for organization in world.organizations:
+        for _ in range(5):
+            variables = {
+                "first": rng.choice((None, 0, 3, 100)),
+                "after": rng.choice((None, encode_cursor(2))),
+                "search": rng.choice((None, "acme", "Ω", "%_")),
+                "contentType": rng.choice((None, "IMAGE/PNG", "text/csv")),
+                "sortBy": rng.choice(("CREATED_AT", "FILENAME", "SIZE")),
+                "sortOrder": rng.choice(("ASC", "DESC")),
+            }
+            _, ran = await world.both(FILES, variables, organization.token)
+            assert ran, variables
+        response, _ = await world.both(FILES, {"uploadedBy": "not-a-user"}, organization.token)
+        assert response.json()["errors"]
