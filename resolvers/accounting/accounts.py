@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +15,7 @@ from resolvers.accounting.inputs import AccountInput
 from resolvers.audit.trail import record
 from resolvers.errors import Conflict, NotFound
 from resolvers.identity.actor import Actor
-from resolvers.pagination import Page, PageRequest, paginate
+from resolvers.pagination import Listing
 from resolvers.validation import FieldErrors
 
 CODE_MAX = 20
@@ -97,15 +97,13 @@ async def get_account(session: AsyncSession, actor: Actor | None, ref: str) -> A
     return account
 
 
-async def list_accounts(
-    session: AsyncSession,
-    actor: Actor | None,
-    types: list[AccountType] | None,
-    page: PageRequest,
-) -> Page[Account]:
-    """By code, optionally of some types."""
+def accounts_listing(actor: Actor | None, types: list[AccountType] | None) -> Listing:
+    """The chart by code, optionally of some types (FORBIDDEN without accounting:read);
+    shared by the resolver and compiled plans."""
     organization_id = require_accounting(actor, READ)
-    statement = select(Account).where(Account.organization_id == organization_id)
+    conditions: list[ColumnElement[bool]] = [Account.organization_id == organization_id]
     if types:
-        statement = statement.where(Account.type.in_(types))
-    return await paginate(session, statement.order_by(Account.code, Account.id), page)
+        conditions.append(Account.type.in_(types))
+    return Listing(
+        select(Account).where(*conditions), (Account.code.expression, Account.id.expression)
+    )

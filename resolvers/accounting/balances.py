@@ -11,8 +11,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, AccountType, JournalLine, JournalTransaction
@@ -74,6 +75,37 @@ def _sums(as_of: date | None) -> Select[uuid.UUID, str, int, int]:
     if as_of is not None:
         statement = statement.where(JournalTransaction.entry_date <= as_of)
     return statement
+
+
+def balances_json(account: Any) -> ColumnElement[Any]:
+    """`balances_by_account` of one account (`account`: an alias of the class) as a JSON array
+    built by PostgreSQL (compiled GraphQL plans): {currency, debit, credit, balance} by
+    currency."""
+    debit = func.coalesce(func.sum(JournalLine.debit), 0)
+    credit = func.coalesce(func.sum(JournalLine.credit), 0)
+    debit_normal = [kind for kind in AccountType if kind.debit_normal]
+    balance = case((account.type.in_(debit_normal), debit - credit), else_=credit - debit)
+    element = func.jsonb_build_object(
+        literal_column("'currency'"),
+        JournalTransaction.currency,
+        literal_column("'debit'"),
+        debit,
+        literal_column("'credit'"),
+        credit,
+        literal_column("'balance'"),
+        balance,
+    )
+    rows = (
+        _sums(None)
+        .with_only_columns(element)
+        .where(
+            JournalLine.account_id == account.id,
+            JournalLine.organization_id == account.organization_id,
+        )
+        .order_by(JournalTransaction.currency)
+        .correlate(account)
+    )
+    return func.to_jsonb(func.array(rows.scalar_subquery()))
 
 
 async def balances_by_account(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +14,7 @@ from resolvers.catalog.inputs import CategoryInput, ItemFilter, ItemPatch, Keep
 from resolvers.customers import fields
 from resolvers.errors import Conflict, NotFound
 from resolvers.identity.actor import Actor
-from resolvers.pagination import Page, PageRequest, paginate
+from resolvers.pagination import Listing
 from resolvers.sales.access import CATALOG, READ, WRITE, require
 from resolvers.validation import FieldErrors, search_pattern
 
@@ -145,9 +145,15 @@ async def update_item(
     return item
 
 
-async def get_item(session: AsyncSession, actor: Actor | None, item_id: uuid.UUID) -> CatalogItem:
+def item_by_id(actor: Actor | None, item_id: uuid.UUID) -> Select[CatalogItem]:
+    """The statement reading one item the actor may read (FORBIDDEN otherwise); shared by the
+    resolver and compiled plans."""
     require(actor, CATALOG, READ)
-    item = await session.get(CatalogItem, item_id)
+    return select(CatalogItem).where(CatalogItem.id == item_id)
+
+
+def found(item: CatalogItem | None) -> CatalogItem:
+    """The item `item_by_id` read; NOT_FOUND when it read none."""
     if item is None:
         raise NotFound("catalog item not found")
     return item
@@ -164,38 +170,38 @@ def _in_category(category_id: uuid.UUID) -> Any:
     return CatalogItem.category_id.in_(select(tree.c.id))
 
 
-def items_statement(filters: ItemFilter) -> Select[Any]:
-    statement = select(CatalogItem)
+def items_listing(actor: Actor | None, filters: ItemFilter) -> Listing:
+    """The items the actor may read that match `filters`, oldest first (FORBIDDEN when the
+    actor may not read the catalog); shared by the resolver and compiled plans."""
+    organization_id = require(actor, CATALOG, READ)
+    conditions: list[ColumnElement[bool]] = [CatalogItem.organization_id == organization_id]
     if filters.category_id is not None:
-        statement = statement.where(_in_category(filters.category_id))
+        conditions.append(_in_category(filters.category_id))
     if filters.status is not None:
-        statement = statement.where(CatalogItem.status == filters.status)
+        conditions.append(CatalogItem.status == filters.status)
     if filters.sku is not None:
-        statement = statement.where(CatalogItem.sku == filters.sku.strip())
+        conditions.append(CatalogItem.sku == filters.sku.strip())
     pattern = search_pattern(filters.search)
     if pattern is not None:
-        statement = statement.where(
+        conditions.append(
             or_(
                 CatalogItem.sku.ilike(pattern, escape="\\"),
                 CatalogItem.name.ilike(pattern, escape="\\"),
             )
         )
-    return statement.order_by(CatalogItem.created_at, CatalogItem.id)
-
-
-async def list_items(
-    session: AsyncSession, actor: Actor | None, filters: ItemFilter, page: PageRequest
-) -> Page[CatalogItem]:
-    require(actor, CATALOG, READ)
-    return await paginate(session, items_statement(filters), page)
+    return Listing(
+        select(CatalogItem).where(*conditions),
+        (CatalogItem.created_at.expression, CatalogItem.id.expression),
+    )
 
 
 __all__ = [
     "CatalogItemStatus",
     "create_category",
     "create_item",
-    "get_item",
+    "found",
+    "item_by_id",
+    "items_listing",
     "list_categories",
-    "list_items",
     "update_item",
 ]

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import StoredFile
@@ -24,7 +24,7 @@ from resolvers.files.uploads import (
     clean_filename,
 )
 from resolvers.identity.actor import Actor, require_organization, require_permission
-from resolvers.pagination import Page, PageRequest, SortOrder, paginate
+from resolvers.pagination import Listing, Page, PageRequest, SortOrder, paginate
 from resolvers.validation import search_pattern
 
 READ = "files:read"
@@ -119,11 +119,28 @@ _SORT_KEYS: dict[FileSortField, Any] = {
 }
 
 
-def _ordered(statement: Select[Any], field: FileSortField, order: SortOrder) -> Select[Any]:
+def _order(field: FileSortField, order: SortOrder) -> tuple[ColumnElement[Any], ...]:
     key = _SORT_KEYS[field]
     if order is SortOrder.DESC:
-        return statement.order_by(key.desc(), StoredFile.id.desc())
-    return statement.order_by(key.asc(), StoredFile.id.asc())
+        return key.desc(), StoredFile.id.desc()
+    return key.asc(), StoredFile.id.asc()
+
+
+def files_listing(
+    actor: Actor | None, filters: FileFilter, sort: FileSortField, order: SortOrder
+) -> Listing:
+    """The organization's files matching `filters`, in `sort` order (FORBIDDEN without
+    files:read); shared by the resolver and compiled plans."""
+    organization_id = require_organization(require_permission(actor, READ))
+    conditions: list[ColumnElement[bool]] = [StoredFile.organization_id == organization_id]
+    pattern = search_pattern(filters.search)
+    if pattern is not None:
+        conditions.append(StoredFile.filename.ilike(pattern, escape="\\"))
+    if filters.content_type:
+        conditions.append(StoredFile.content_type == filters.content_type.lower())
+    if filters.uploaded_by is not None:
+        conditions.append(StoredFile.uploaded_by_id == filters.uploaded_by)
+    return Listing(select(StoredFile).where(*conditions), _order(sort, order))
 
 
 async def list_files(
@@ -134,13 +151,4 @@ async def list_files(
     order: SortOrder,
     page: PageRequest,
 ) -> Page[StoredFile]:
-    organization_id = require_organization(require_permission(actor, READ))
-    statement = select(StoredFile).where(StoredFile.organization_id == organization_id)
-    pattern = search_pattern(filters.search)
-    if pattern is not None:
-        statement = statement.where(StoredFile.filename.ilike(pattern, escape="\\"))
-    if filters.content_type:
-        statement = statement.where(StoredFile.content_type == filters.content_type.lower())
-    if filters.uploaded_by is not None:
-        statement = statement.where(StoredFile.uploaded_by_id == filters.uploaded_by)
-    return await paginate(session, _ordered(statement, sort, order), page)
+    return await paginate(session, files_listing(actor, filters, sort, order).ordered(), page)

@@ -22,6 +22,7 @@ from resolvers.audit.trail import record
 from resolvers.errors import Forbidden, NotFound
 from resolvers.identity.actor import Actor, require_access, require_organization
 from resolvers.identity.revocation import actors_changed
+from resolvers.pagination import Listing
 
 
 def require_team_permission(actor: Actor | None, permission: str) -> Actor:
@@ -35,14 +36,18 @@ def holds_all(actor: Actor, permissions: Iterable[str]) -> bool:
     return all(actor.can(permission) for permission in permissions)
 
 
-async def list_roles(session: AsyncSession, actor: Actor | None) -> Sequence[Role]:
+def roles_listing(actor: Actor | None) -> Listing:
+    """The roles of the caller's organization by name (FORBIDDEN without roles:read); shared
+    by the resolver and compiled plans."""
     caller = require_team_permission(actor, "roles:read")
-    statement = (
-        select(Role)
-        .where(Role.organization_id == require_organization(caller))
-        .order_by(Role.name, Role.id)
+    return Listing(
+        select(Role).where(Role.organization_id == require_organization(caller)),
+        (Role.name.expression, Role.id.expression),
     )
-    return (await session.scalars(statement)).all()
+
+
+async def list_roles(session: AsyncSession, actor: Actor | None) -> Sequence[Role]:
+    return (await session.scalars(roles_listing(actor).ordered())).all()
 
 
 async def assign_role(

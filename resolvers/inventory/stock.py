@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,7 @@ from models.base import new_id
 from resolvers.audit.trail import record
 from resolvers.errors import Conflict, NotFound
 from resolvers.identity.actor import Actor
-from resolvers.pagination import Page, PageRequest, paginate
+from resolvers.pagination import Listing, Page, PageRequest, paginate
 from resolvers.sales.access import INVENTORY, READ, WRITE, require
 from resolvers.validation import FieldErrors
 
@@ -82,22 +82,27 @@ async def create_warehouse(
     return warehouse
 
 
-async def get_warehouse(
-    session: AsyncSession, actor: Actor | None, warehouse_id: uuid.UUID
-) -> Warehouse:
+def warehouse_by_id(actor: Actor | None, warehouse_id: uuid.UUID) -> Select[Warehouse]:
+    """The statement reading one warehouse the actor may read (FORBIDDEN otherwise); shared
+    by the resolver and compiled plans."""
     require(actor, INVENTORY, READ)
-    warehouse = await session.get(Warehouse, warehouse_id)
+    return select(Warehouse).where(Warehouse.id == warehouse_id)
+
+
+def found_warehouse(warehouse: Warehouse | None) -> Warehouse:
     if warehouse is None:
         raise NotFound("warehouse not found")
     return warehouse
 
 
-async def list_warehouses(
-    session: AsyncSession, actor: Actor | None, page: PageRequest
-) -> Page[Warehouse]:
-    require(actor, INVENTORY, READ)
-    statement = select(Warehouse).order_by(Warehouse.created_at, Warehouse.id)
-    return await paginate(session, statement, page)
+def warehouses_listing(actor: Actor | None) -> Listing:
+    """The warehouses, oldest first (FORBIDDEN when the actor may not read stock); shared by
+    the resolver and compiled plans."""
+    organization_id = require(actor, INVENTORY, READ)
+    return Listing(
+        select(Warehouse).where(Warehouse.organization_id == organization_id),
+        (Warehouse.created_at.expression, Warehouse.id.expression),
+    )
 
 
 # ---------------------------------------------------------------------------- movements
@@ -378,25 +383,32 @@ class StockFilter:
     item_id: uuid.UUID | None = None
 
 
-async def get_stock(session: AsyncSession, actor: Actor | None, stock_id: uuid.UUID) -> StockLevel:
+def stock_by_id(actor: Actor | None, stock_id: uuid.UUID) -> Select[StockLevel]:
+    """The statement reading one stock level the actor may read (FORBIDDEN otherwise);
+    shared by the resolver and compiled plans."""
     require(actor, INVENTORY, READ)
-    level = await session.get(StockLevel, stock_id)
+    return select(StockLevel).where(StockLevel.id == stock_id)
+
+
+def found_stock(level: StockLevel | None) -> StockLevel:
     if level is None:
         raise NotFound("stock not found")
     return level
 
 
-async def list_stock(
-    session: AsyncSession, actor: Actor | None, filters: StockFilter, page: PageRequest
-) -> Page[StockLevel]:
-    require(actor, INVENTORY, READ)
-    statement = select(StockLevel)
+def stock_listing(actor: Actor | None, filters: StockFilter) -> Listing:
+    """The stock levels matching `filters`, oldest first (FORBIDDEN when the actor may not
+    read stock); shared by the resolver and compiled plans."""
+    organization_id = require(actor, INVENTORY, READ)
+    conditions: list[ColumnElement[bool]] = [StockLevel.organization_id == organization_id]
     if filters.warehouse_id is not None:
-        statement = statement.where(StockLevel.warehouse_id == filters.warehouse_id)
+        conditions.append(StockLevel.warehouse_id == filters.warehouse_id)
     if filters.item_id is not None:
-        statement = statement.where(StockLevel.item_id == filters.item_id)
-    statement = statement.order_by(StockLevel.created_at, StockLevel.id)
-    return await paginate(session, statement, page)
+        conditions.append(StockLevel.item_id == filters.item_id)
+    return Listing(
+        select(StockLevel).where(*conditions),
+        (StockLevel.created_at.expression, StockLevel.id.expression),
+    )
 
 
 @dataclass(frozen=True)

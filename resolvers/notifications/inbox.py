@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Notification
@@ -13,7 +13,7 @@ from resolvers.errors import NotFound
 from resolvers.identity.actor import Actor
 from resolvers.identity.secrets import now
 from resolvers.notifications.access import require_recipient
-from resolvers.pagination import Page, PageRequest, paginate
+from resolvers.pagination import Listing, Page, PageRequest, paginate
 
 
 @dataclass(frozen=True)
@@ -22,20 +22,29 @@ class NotificationFilter:
     kind: str | None = None
 
 
+def notifications_listing(actor: Actor | None, filters: NotificationFilter) -> Listing:
+    """The caller's own notifications, newest first; shared by the resolver and compiled
+    plans."""
+    organization_id, user_id = require_recipient(actor)
+    conditions: list[ColumnElement[bool]] = [
+        Notification.organization_id == organization_id,
+        Notification.user_id == user_id,
+    ]
+    if filters.unread_only:
+        conditions.append(Notification.read_at.is_(None))
+    if filters.kind:
+        conditions.append(Notification.kind == filters.kind)
+    return Listing(
+        select(Notification).where(*conditions),
+        (Notification.created_at.desc(), Notification.id.desc()),
+    )
+
+
 async def list_notifications(
     session: AsyncSession, actor: Actor | None, filters: NotificationFilter, page: PageRequest
 ) -> Page[Notification]:
     """Newest first."""
-    organization_id, user_id = require_recipient(actor)
-    statement = select(Notification).where(
-        Notification.organization_id == organization_id, Notification.user_id == user_id
-    )
-    if filters.unread_only:
-        statement = statement.where(Notification.read_at.is_(None))
-    if filters.kind:
-        statement = statement.where(Notification.kind == filters.kind)
-    ordered = statement.order_by(Notification.created_at.desc(), Notification.id.desc())
-    return await paginate(session, ordered, page)
+    return await paginate(session, notifications_listing(actor, filters).ordered(), page)
 
 
 async def unread_count(session: AsyncSession, actor: Actor | None) -> int:
@@ -50,26 +59,39 @@ async def unread_count(session: AsyncSession, actor: Actor | None) -> int:
     return int(count or 0)
 
 
+def _own_statement(user_id: uuid.UUID, notification_id: uuid.UUID) -> Select[Notification]:
+    return select(Notification).where(
+        Notification.id == notification_id, Notification.user_id == user_id
+    )
+
+
 async def _own(
     session: AsyncSession, user_id: uuid.UUID, notification_id: uuid.UUID, *, lock: bool = False
 ) -> Notification:
     """Someone else's notification is NOT_FOUND, like one that does not exist."""
-    statement = select(Notification).where(
-        Notification.id == notification_id, Notification.user_id == user_id
-    )
+    statement = _own_statement(user_id, notification_id)
     if lock:
         statement = statement.with_for_update()
-    found = await session.scalar(statement)
-    if found is None:
+    return found(await session.scalar(statement))
+
+
+def found(notification: Notification | None) -> Notification:
+    if notification is None:
         raise NotFound("notification not found")
-    return found
+    return notification
+
+
+def notification_by_id(actor: Actor | None, notification_id: uuid.UUID) -> Select[Notification]:
+    """The statement reading one of the caller's own notifications; shared by the resolver
+    and compiled plans."""
+    _, user_id = require_recipient(actor)
+    return _own_statement(user_id, notification_id)
 
 
 async def get_notification(
     session: AsyncSession, actor: Actor | None, notification_id: uuid.UUID
 ) -> Notification:
-    _, user_id = require_recipient(actor)
-    return await _own(session, user_id, notification_id)
+    return found(await session.scalar(notification_by_id(actor, notification_id)))
 
 
 async def mark_read(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ExpenseReport, ExpenseStatus, Party, PartyKind, StoredFile
@@ -20,6 +20,7 @@ from resolvers.accounting.access import READ, WRITE, require_accounting
 from resolvers.customers.fields import currency as clean_currency
 from resolvers.errors import BadUserInput, Conflict, NotFound
 from resolvers.identity.actor import Actor
+from resolvers.pagination import Listing
 from resolvers.validation import FieldErrors
 
 __all__ = [
@@ -165,18 +166,27 @@ async def transition(
     return report
 
 
+def reports_listing(
+    actor: Actor | None, status: ExpenseStatus | None = None, first: int = 50
+) -> Listing:
+    """The `first` newest reports (of `status`), newest first (FORBIDDEN without
+    accounting:read, BAD_USER_INPUT for a bad size); shared by the resolver and compiled
+    plans."""
+    organization_id = require_accounting(actor, READ)
+    if not 1 <= first <= MAX_LIST:
+        raise BadUserInput("bad page size", fields={"first": f"between 1 and {MAX_LIST}"})
+    order = (ExpenseReport.created_at.desc(), ExpenseReport.id.desc())
+    conditions: list[ColumnElement[bool]] = [ExpenseReport.organization_id == organization_id]
+    if status is not None:
+        conditions.append(ExpenseReport.status == status)
+    newest = select(ExpenseReport.id).where(*conditions).order_by(*order).limit(first)
+    return Listing(select(ExpenseReport).where(ExpenseReport.id.in_(newest)), order)
+
+
 async def list_reports(
     session: AsyncSession,
     actor: Actor | None,
     status: ExpenseStatus | None = None,
     first: int = 50,
 ) -> list[ExpenseReport]:
-    require_accounting(actor, READ)
-    if not 1 <= first <= MAX_LIST:
-        raise BadUserInput("bad page size", fields={"first": f"between 1 and {MAX_LIST}"})
-    statement = select(ExpenseReport).order_by(
-        ExpenseReport.created_at.desc(), ExpenseReport.id.desc()
-    )
-    if status is not None:
-        statement = statement.where(ExpenseReport.status == status)
-    return list((await session.scalars(statement.limit(first))).all())
+    return list((await session.scalars(reports_listing(actor, status, first).ordered())).all())

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import SalesOrderLine
 from resolvers.batching import grouped
+
+
+def line_order(line: Any) -> tuple[ColumnElement[Any], ...]:
+    """An order's lines in position order (`line`: the class or an alias of it); compiled
+    GraphQL plans list them the same way."""
+    return (line.position, line.id)
 
 
 async def lines_by_order(
@@ -18,6 +25,6 @@ async def lines_by_order(
     rows = await session.scalars(
         select(SalesOrderLine)
         .where(SalesOrderLine.order_id.in_(ids))
-        .order_by(SalesOrderLine.order_id, SalesOrderLine.position)
+        .order_by(SalesOrderLine.order_id, *line_order(SalesOrderLine))
     )
     return grouped(((line.order_id, line) for line in rows), ids)

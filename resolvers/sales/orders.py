@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, Select, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +30,7 @@ from resolvers.inventory.stock import quantity
 from resolvers.invoicing.drafts import default_currency, usable_customer
 from resolvers.invoicing.money import line_net, minor_units, totals
 from resolvers.invoicing.numbering import format_number, take_number
-from resolvers.pagination import Page, PageRequest, paginate
+from resolvers.pagination import Listing
 from resolvers.sales.access import ORDERS, READ, WRITE, require
 from resolvers.sales.inputs import Keep, OrderFilter, OrderLineInput, OrderPatch, ShippingAddress
 from resolvers.validation import FieldErrors, search_pattern
@@ -165,28 +165,36 @@ async def delete_order(
     return order
 
 
-async def get_order(session: AsyncSession, actor: Actor | None, order_id: uuid.UUID) -> SalesOrder:
+def order_by_id(actor: Actor | None, order_id: uuid.UUID) -> Select[SalesOrder]:
+    """The statement reading one order the actor may read (FORBIDDEN otherwise); shared by
+    the resolver and compiled plans."""
     require(actor, ORDERS, READ)
-    order = await session.get(SalesOrder, order_id)
+    return select(SalesOrder).where(SalesOrder.id == order_id)
+
+
+def found(order: SalesOrder | None) -> SalesOrder:
+    """The order `order_by_id` read; NOT_FOUND when it read none."""
     if order is None:
         raise NotFound("order not found")
     return order
 
 
-async def list_orders(
-    session: AsyncSession, actor: Actor | None, filters: OrderFilter, page: PageRequest
-) -> Page[SalesOrder]:
-    require(actor, ORDERS, READ)
-    statement = select(SalesOrder)
+def orders_listing(actor: Actor | None, filters: OrderFilter) -> Listing:
+    """The orders the actor may read that match `filters`, oldest first (FORBIDDEN when the
+    actor may not read orders); shared by the resolver and compiled plans."""
+    organization_id = require(actor, ORDERS, READ)
+    conditions: list[ColumnElement[bool]] = [SalesOrder.organization_id == organization_id]
     if filters.statuses:
-        statement = statement.where(SalesOrder.status.in_(filters.statuses))
+        conditions.append(SalesOrder.status.in_(filters.statuses))
     if filters.customer_id is not None:
-        statement = statement.where(SalesOrder.customer_id == filters.customer_id)
+        conditions.append(SalesOrder.customer_id == filters.customer_id)
     pattern = search_pattern(filters.search)
     if pattern is not None:
-        statement = statement.where(SalesOrder.order_number.ilike(pattern, escape="\\"))
-    statement = statement.order_by(SalesOrder.created_at, SalesOrder.id)
-    return await paginate(session, statement, page)
+        conditions.append(SalesOrder.order_number.ilike(pattern, escape="\\"))
+    return Listing(
+        select(SalesOrder).where(*conditions),
+        (SalesOrder.created_at.expression, SalesOrder.id.expression),
+    )
 
 
 def ensure_draft(order: SalesOrder) -> None:

@@ -7,9 +7,12 @@ from typing import Annotated
 
 import strawberry
 
+from models import AccountType as AccountTypeModel
 from resolvers.accounting import accounts as account_cases
 from resolvers.accounting import balances as balance_cases
 from resolvers.accounting import journal as journal_cases
+from resolvers.identity.actor import Actor
+from resolvers.pagination import Listing, PageRequest, paginate
 from schema.accounting.types import (
     Account,
     AccountType,
@@ -25,6 +28,18 @@ PageSize = Annotated[
 ]
 
 
+def accounts_listing(
+    actor: Actor | None,
+    *,
+    type: list[AccountTypeModel] | None,
+    first: int | None,
+    after: str | None,
+    offset: int | None,
+) -> tuple[Listing, PageRequest]:
+    """The `accounts` field's arguments as its rows and page (shared with compiled plans)."""
+    return account_cases.accounts_listing(actor, type), page_request(first, after, offset)
+
+
 @strawberry.type
 class AccountingQuery:
     @strawberry.field(description="The chart of accounts, by code.")
@@ -37,10 +52,11 @@ class AccountingQuery:
         offset: int | None = None,
     ) -> Connection[Account]:
         ctx = info.context
+        listing, request = accounts_listing(
+            ctx.actor, type=type, first=first, after=after, offset=offset
+        )
         async with ctx.session() as session:
-            page = await account_cases.list_accounts(
-                session, ctx.actor, type, page_request(first, after, offset)
-            )
+            page = await paginate(session, listing.ordered(), request)
         return Connection[Account].from_page(page, Account.from_model)
 
     @strawberry.field(description="An account by its id or its code.")

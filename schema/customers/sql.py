@@ -27,7 +27,7 @@ from schema.customers.queries import customer_by_id, customers_listing
 EMPTY_OBJECT: ColumnElement[Any] = literal_column("'{}'::jsonb")
 
 
-def _object(attribute: str) -> Value:
+def object_or_empty(attribute: str) -> Value:
     """A JSON object column, {} when null (what the type's `dict(... or {})` gives)."""
     return Value(lambda row: func.coalesce(getattr(row.entity, attribute), EMPTY_OBJECT))
 
@@ -46,9 +46,14 @@ def _totals(row: Row) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return purchases, credit
 
 
-def _email_cc(row: Row) -> ColumnElement[Any]:
-    empty = cast(literal_column("'{}'"), ARRAY(String))
-    return func.array_to_json(func.coalesce(row.entity.email_cc, empty))
+def text_array(attribute: str) -> Value:
+    """An array of strings column as a JSON list, [] when null (the types' `list(... or [])`)."""
+
+    def as_json(row: Row) -> ColumnElement[Any]:
+        empty = cast(literal_column("'{}'"), ARRAY(String))
+        return func.array_to_json(func.coalesce(getattr(row.entity, attribute), empty))
+
+    return Value(as_json, as_json=True)
 
 
 CUSTOMER_FORMS = Forms(
@@ -93,9 +98,9 @@ CUSTOMER_FORMS = Forms(
                 "updated_at",
                 "deleted_at",
             ),
-            "emailCc": Value(_email_cc, as_json=True),
-            "socialMedia": _object("social_media"),
-            "metadata": _object("metadata_"),
+            "emailCc": text_array("email_cc"),
+            "socialMedia": object_or_empty("social_media"),
+            "metadata": object_or_empty("metadata_"),
             "active": Value(lambda row: row.entity.status == CustomerStatus.ACTIVE),
             "billingAddress": Embedded(lambda row: Row(Prefixed(row.entity, "billing_"), row)),
             "shippingAddress": Embedded(lambda row: Row(Prefixed(row.entity, "shipping_"), row)),

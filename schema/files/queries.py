@@ -11,6 +11,8 @@ from resolvers.errors import BadUserInput
 from resolvers.files import files as cases
 from resolvers.files.files import FileFilter
 from resolvers.files.files import FileSortField as FileSortFieldModel
+from resolvers.identity.actor import Actor
+from resolvers.pagination import Listing, PageRequest, paginate
 from resolvers.pagination import SortOrder as SortOrderModel
 from schema.files.enums import FileSortField
 from schema.files.types import File
@@ -27,6 +29,28 @@ def _user_id(value: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError as exc:
         raise BadUserInput("Invalid input", fields={"uploadedBy": "must be a user id"}) from exc
+
+
+def files_listing(
+    actor: Actor | None,
+    *,
+    search: str | None,
+    content_type: str | None,
+    uploaded_by: strawberry.ID | None,
+    first: int | None,
+    after: str | None,
+    offset: int | None,
+    sort_by: FileSortFieldModel,
+    sort_order: SortOrderModel,
+) -> tuple[Listing, PageRequest]:
+    """The `files` field's arguments as its rows and page (shared with compiled plans)."""
+    filters = FileFilter(
+        search=search,
+        content_type=content_type,
+        uploaded_by=_user_id(uploaded_by) if uploaded_by else None,
+    )
+    listing = cases.files_listing(actor, filters, sort_by, sort_order)
+    return listing, page_request(first, after, offset)
 
 
 @strawberry.type
@@ -49,20 +73,19 @@ class FilesQuery:
         sort_order: SortOrder = SortOrderModel.DESC,  # type: ignore[valid-type]
     ) -> Connection[File]:
         ctx = info.context
-        filters = FileFilter(
+        listing, request = files_listing(
+            ctx.actor,
             search=search,
             content_type=content_type,
-            uploaded_by=_user_id(uploaded_by) if uploaded_by else None,
+            uploaded_by=uploaded_by,
+            first=first,
+            after=after,
+            offset=offset,
+            sort_by=sort_by,
+            sort_order=sort_order,
         )
         async with ctx.session() as session:
-            page = await cases.list_files(
-                session,
-                ctx.actor,
-                filters,
-                sort_by,
-                sort_order,
-                page_request(first, after, offset),
-            )
+            page = await paginate(session, listing.ordered(), request)
         return Connection[File].from_page(page, File.from_model)
 
     @strawberry.field(description="A file of the organization.")

@@ -34,7 +34,7 @@ from schema.invoicing.queries import document_by_id, documents_listing, forecast
 EMPTY_OBJECT: ColumnElement[Any] = literal_column("'{}'::jsonb")
 
 
-def _major(attribute: str, currency: Any = lambda row: row.entity.currency) -> Value:
+def major(attribute: str, currency: Any = lambda row: row.entity.currency) -> Value:
     """`major_units` of an amount column in the document's currency, as Decimal text."""
     return Value(
         lambda row: major_units_sql(getattr(row.entity, attribute), currency(row)), as_json=True
@@ -46,7 +46,7 @@ def _document(foreign_key: str) -> Rows:
     return Rows(InvoiceModel, lambda other, row: other.id == getattr(row.entity, foreign_key))
 
 
-def _element(key: str) -> SqlOf:
+def json_key(key: str) -> SqlOf:
     """A key of the JSON element, as text."""
 
     def text_of(row: Row) -> ColumnElement[Any]:
@@ -94,9 +94,9 @@ _INVOICE: dict[str, Form] = {
         "updated_at",
     ),
     "metadata": Value(lambda row: func.coalesce(row.entity.metadata_, EMPTY_OBJECT)),
-    "subtotalDecimal": _major("subtotal"),
-    "taxTotalDecimal": _major("tax_total"),
-    "totalDecimal": _major("total"),
+    "subtotalDecimal": major("subtotal"),
+    "taxTotalDecimal": major("tax_total"),
+    "totalDecimal": major("total"),
     "isDraft": Value(lambda row: row.entity.status == DocumentStatus.DRAFT),
     "taxBreakdown": JsonElements(lambda row: row.entity.tax_breakdown),
     "recurrence": Embedded(present=_recurring),
@@ -131,17 +131,17 @@ INVOICING_FORMS = Forms(
                 "reference",
             ),
             # In the currency of the document the line belongs to.
-            "unitPriceDecimal": _major("unit_price", lambda row: row.above.entity.currency),
-            "netDecimal": _major("net", lambda row: row.above.entity.currency),
+            "unitPriceDecimal": major("unit_price", lambda row: row.above.entity.currency),
+            "netDecimal": major("net", lambda row: row.above.entity.currency),
         },
         "Payment": columns(
             "id", "invoice_id", "amount", "currency", "paid_on", "method", "reference", "created_at"
         ),
         # Elements of the stored breakdown, as TaxAmount.from_json reads them.
         "TaxAmount": {
-            "rate": Value(_element("rate")),
-            "base": Value(lambda row: cast(_element("base")(row), BigInteger)),
-            "tax": Value(lambda row: cast(_element("tax")(row), BigInteger)),
+            "rate": Value(json_key("rate")),
+            "base": Value(lambda row: cast(json_key("base")(row), BigInteger)),
+            "tax": Value(lambda row: cast(json_key("tax")(row), BigInteger)),
         },
         "Recurrence": {
             "every": column("recurrence"),

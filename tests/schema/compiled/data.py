@@ -1,7 +1,7 @@
 """Random customers and documents of one organization, written straight through the ORM (in
 the organization's scoped transaction) so that every state the columns allow shows up: nulls,
-unicode, JPY/KWD amounts, credit notes, quotes, recurring templates, ties in sort keys,
-timestamps with and without microseconds."""
+unicode, JPY/KWD amounts, credit notes, quotes, recurring templates, sales orders with catalog
+items and warehouses, ties in sort keys, timestamps with and without microseconds."""
 
 from __future__ import annotations
 
@@ -15,21 +15,40 @@ from typing import Any
 from sqlalchemy import select
 
 from models import (
+    Account,
+    AccountType,
     Cadence,
+    CatalogCategory,
+    CatalogItem,
+    CatalogItemStatus,
     Country,
     Customer,
     CustomerStatus,
     DocumentKind,
     DocumentStatus,
     EInvoiceFormat,
+    ExpenseReport,
+    ExpenseStatus,
     Invoice,
     InvoiceLine,
+    JournalLine,
+    JournalSource,
+    JournalTransaction,
     LineMode,
+    Membership,
+    Notification,
     Party,
     PartyKind,
     PartyStatus,
     Payment,
     PositionMode,
+    Role,
+    SalesOrder,
+    SalesOrderLine,
+    SalesOrderStatus,
+    StockLevel,
+    StoredFile,
+    Warehouse,
 )
 from resolvers.unit_of_work import Database
 
@@ -84,6 +103,12 @@ class Organization:
     customers: list[uuid.UUID] = field(default_factory=list)
     documents: list[uuid.UUID] = field(default_factory=list)
     parties: list[uuid.UUID] = field(default_factory=list)
+    orders: list[uuid.UUID] = field(default_factory=list)
+    items: list[uuid.UUID] = field(default_factory=list)
+    categories: list[uuid.UUID] = field(default_factory=list)
+    stock: list[uuid.UUID] = field(default_factory=list)
+    notifications: list[uuid.UUID] = field(default_factory=list)
+    warehouses: list[uuid.UUID] = field(default_factory=list)
 
 
 async def populate(db: Database, organization: Organization, seed: int) -> None:
@@ -107,6 +132,59 @@ async def populate(db: Database, organization: Organization, seed: int) -> None:
         parties = [_party(rng, seed, i, countries) for i in range(9)]
         session.add_all(parties)
         await session.flush()
+        items, warehouses = await _stock(session, rng, seed)
+        organization.categories = list(await session.scalars(select(CatalogCategory.id)))
+        organization.stock = list(await session.scalars(select(StockLevel.id)))
+        await _books(session, rng, seed)
+        session.add_all([_expenses(rng, parties) for _ in range(7)])
+        (owner,) = await session.scalars(select(Membership.user_id))
+        notifications = [
+            Notification(
+                user_id=owner,
+                kind=rng.choice(("message.created", "invoice.paid")),
+                title=rng.choice(TEXTS),
+                body=_maybe(rng, rng.choice(TEXTS)),
+                data=_json(rng),
+                read_at=_maybe(rng, _moment(rng)),
+                created_at=_moment(rng) if rng.random() < 0.7 else datetime(2026, 5, 1, tzinfo=UTC),
+            )
+            for _ in range(12)
+        ]
+        session.add_all(notifications)
+        await session.flush()
+        organization.notifications = [n.id for n in notifications]
+        session.add_all(
+            StoredFile(
+                filename=rng.choice(("acme.pdf", "ACME.pdf", "Reçu Ω.png", "%_.txt", "b.csv")),
+                content_type=rng.choice(("application/pdf", "image/png", "text/csv")),
+                size=rng.choice((0, 1, 10**10)),
+                sha256="ab" * 32,
+                storage_key=f"{seed}/{uuid.uuid4()}",
+                uploaded_by_id=rng.choice((None, owner)),
+                created_at=_moment(rng) if rng.random() < 0.7 else datetime(2026, 5, 1, tzinfo=UTC),
+                updated_at=_moment(rng),
+            )
+            for _ in range(9)
+        )
+        session.add_all(
+            [
+                Role(name="Zoë ✓", description="", permissions=[], created_at=_moment(rng)),
+                Role(name="auditeur", description=rng.choice(TEXTS), permissions=["*:read"]),
+                Role(name="Auditeur", description="x", permissions=["orders:read", "stock:*"]),
+            ]
+        )
+        orders: list[SalesOrder] = []
+        for i in range(23):
+            order = _order(rng, seed, i, rng.choice(customers), rng.choice([None, *warehouses]))
+            order.invoice_id = rng.choice(documents).id if rng.random() < 0.3 else None
+            session.add(order)
+            await session.flush()
+            orders.append(order)
+            for position in rng.sample(range(1, 9), rng.randint(0, 4)):
+                session.add(_order_line(rng, order.id, position, rng.choice([None, *items])))
+        organization.orders = [o.id for o in orders]
+        organization.items = [i.id for i in items]
+        organization.warehouses = [w.id for w in warehouses]
         organization.customers = [c.id for c in customers]
         organization.documents = [d.id for d in documents]
         organization.parties = [p.id for p in parties]
@@ -274,4 +352,186 @@ def _payment(rng: random.Random, document: uuid.UUID, currency: str) -> Payment:
         method=_maybe(rng, rng.choice(("bank_transfer", "card"))),
         reference=_maybe(rng, "Überweisung"),
         created_at=_moment(rng),
+    )
+
+
+async def _stock(
+    session: Any, rng: random.Random, seed: int
+) -> tuple[list[CatalogItem], list[Warehouse]]:
+    """Categories (a root and a child), catalog items, warehouses."""
+    root = CatalogCategory(name=rng.choice(TEXTS), created_at=_moment(rng))
+    session.add(root)
+    await session.flush()
+    child = CatalogCategory(name="Sous-catégorie", parent_id=root.id, created_at=_moment(rng))
+    session.add(child)
+    await session.flush()
+    items = [
+        CatalogItem(
+            sku=f"SKU-{seed}-{i}",
+            name=rng.choice(TEXTS),
+            description=_maybe(rng, rng.choice(TEXTS)),
+            category_id=rng.choice((None, root.id, child.id)),
+            unit_price=rng.choice((0, 99, 10**13)),
+            currency=rng.choice(CURRENCIES),
+            unit_cost=_maybe(rng, rng.choice((0, 12_345))),
+            vat_rate=Decimal(rng.choice(RATES)),
+            status=rng.choice(list(CatalogItemStatus)),
+            created_at=_moment(rng),
+            updated_at=_moment(rng),
+        )
+        for i in range(6)
+    ]
+    warehouses = [
+        Warehouse(
+            name=rng.choice(TEXTS),
+            location=_maybe(rng, "Quai 7 — Lyon"),
+            capacity=_maybe(rng, rng.choice((0, 1_000_000))),
+            created_at=_moment(rng),
+        )
+        for _ in range(3)
+    ]
+    session.add_all([*items, *warehouses])
+    await session.flush()
+    for item in items:
+        for warehouse in rng.sample(warehouses, rng.randint(0, len(warehouses))):
+            on_hand = rng.choice((Decimal(0), Decimal("12.5000"), Decimal("1000000.0001")))
+            session.add(
+                StockLevel(
+                    item_id=item.id,
+                    warehouse_id=warehouse.id,
+                    on_hand=on_hand,
+                    reserved=rng.choice((Decimal(0), on_hand)),
+                    created_at=_moment(rng)
+                    if rng.random() < 0.8
+                    else datetime(2026, 5, 1, tzinfo=UTC),
+                    updated_at=_moment(rng),
+                )
+            )
+    await session.flush()
+    return items, warehouses
+
+
+def _order(
+    rng: random.Random, seed: int, i: int, customer: Customer, warehouse: Warehouse | None
+) -> SalesOrder:
+    status = rng.choice(list(SalesOrderStatus))
+    subtotal = rng.choice((0, 1000, 12_345, 99_999_999))
+    tax_total = rng.choice((0, 190, 2_346))
+    return SalesOrder(
+        order_number=f"SO-{seed}-{rng.choice(('acme', 'Ω', '%_x', 'A'))}-{i:03d}",
+        status=status,
+        customer_id=customer.id,
+        currency=rng.choice(CURRENCIES),
+        notes=_maybe(rng, rng.choice(TEXTS)),
+        ordered_at=_maybe(rng, _day(rng)),
+        warehouse_id=warehouse.id if warehouse else None,
+        shipping_street=_maybe(rng, rng.choice(TEXTS)),
+        shipping_line2=_maybe(rng, "Bât. B"),
+        shipping_city=_maybe(rng, "東京"),
+        shipping_region=_maybe(rng, "NRW"),
+        shipping_postal_code=_maybe(rng, "50667"),
+        shipping_country=_maybe(rng, rng.choice(("DE", "FR", "JP"))),
+        subtotal=subtotal,
+        tax_total=tax_total,
+        total=subtotal + tax_total,
+        tax_breakdown=[
+            {"rate": rate, "base": rng.randint(0, 10_000), "tax": rng.randint(0, 900)}
+            for rate in sorted(rng.sample(RATES, rng.randint(0, 2)))
+        ],
+        confirmed_at=_maybe(rng, _moment(rng)),
+        shipped_at=_maybe(rng, _moment(rng)),
+        delivered_at=_maybe(rng, _moment(rng)),
+        cancelled_at=_moment(rng) if status is SalesOrderStatus.CANCELLED else None,
+        invoiced_at=_maybe(rng, _moment(rng)),
+        # Ties in the sort key: the id decides.
+        created_at=_moment(rng) if rng.random() < 0.8 else datetime(2026, 5, 1, tzinfo=UTC),
+        updated_at=_moment(rng),
+    )
+
+
+def _order_line(
+    rng: random.Random, order: uuid.UUID, position: int, item: CatalogItem | None
+) -> SalesOrderLine:
+    quantity = Decimal(rng.randint(0, 10**6)).scaleb(-4)
+    return SalesOrderLine(
+        order_id=order,
+        position=position,
+        item_id=item.id if item else None,
+        description=rng.choice(TEXTS),
+        quantity=quantity,
+        unit_price=rng.choice((0, 1, 99, 12_345, 10**13)),
+        vat_rate=Decimal(rng.choice(RATES)),
+        net=rng.randint(0, 10**9),
+        shipped_quantity=rng.choice((Decimal(0), quantity, Decimal("0.5000"))),
+        reserved_quantity=rng.choice((Decimal(0), Decimal("1.2500"))),
+    )
+
+
+async def _books(session: Any, rng: random.Random, seed: int) -> None:
+    """Accounts of every type (some with a parent, some registered ones already there) and
+    balanced transactions in several currencies; some accounts have no lines."""
+    accounts: list[Account] = list(await session.scalars(select(Account)))
+    for i in range(8):
+        account = Account(
+            code=f"9{seed}{i:02d}",
+            name=rng.choice(TEXTS),
+            type=rng.choice(list(AccountType)),
+            parent_id=rng.choice([None, *(a.id for a in accounts)]),
+            description=_maybe(rng, rng.choice(TEXTS)),
+            created_at=_moment(rng),
+        )
+        session.add(account)
+        await session.flush()
+        accounts.append(account)
+    for _ in range(10):
+        transaction = JournalTransaction(
+            description=rng.choice(TEXTS),
+            currency=rng.choice(CURRENCIES),
+            entry_date=_day(rng),
+            source=JournalSource.MANUAL,
+        )
+        session.add(transaction)
+        await session.flush()
+        amount = rng.choice((1, 12_345, 10**13))
+        debit, credit = rng.sample(accounts, 2)
+        session.add_all(
+            [
+                JournalLine(transaction_id=transaction.id, position=1, account_id=debit.id,
+                            debit=amount, credit=0, memo=_maybe(rng, "memo ✓")),
+                JournalLine(transaction_id=transaction.id, position=2, account_id=credit.id,
+                            debit=0, credit=amount),
+            ]
+        )  # fmt: skip
+    await session.flush()
+
+
+def _expenses(rng: random.Random, parties: list[Party]) -> ExpenseReport:
+    """Lines as stored by the use case, and older shapes: keys left out, empty receipt ids."""
+    lines: list[dict[str, Any]] = [
+        {
+            "spent_on": _day(rng).isoformat(),
+            "category": rng.choice(("travel", "Repas 🍽", "Hôtel")),
+            "description": _maybe(rng, rng.choice(TEXTS)),
+            "amount": rng.choice((0, 1234, 10**12)),
+            "vat_amount": rng.choice((0, 206)),
+            "receipt_file_id": rng.choice((None, "", str(uuid.uuid4()))),
+        }
+        for _ in range(rng.randint(0, 3))
+    ]
+    if lines and rng.random() < 0.5:
+        lines.append({"spent_on": "2026-02-03", "category": "old", "amount": 5})
+    status = rng.choice(list(ExpenseStatus))
+    return ExpenseReport(
+        employee_id=rng.choice([None, *(p.id for p in parties)]),
+        title=rng.choice(TEXTS),
+        currency=rng.choice(CURRENCIES),
+        status=status,
+        lines=lines,
+        total=sum(line["amount"] for line in lines),
+        vat_total=sum(line.get("vat_amount", 0) for line in lines),
+        submitted_at=_maybe(rng, _moment(rng)),
+        decided_at=_maybe(rng, _moment(rng)),
+        reimbursed_at=_maybe(rng, _moment(rng)),
+        rejection_reason=_maybe(rng, "Reçu illisible"),
+        created_at=_moment(rng) if rng.random() < 0.7 else datetime(2026, 5, 1, tzinfo=UTC),
     )

@@ -32,18 +32,29 @@ from tests.schema.compiled.data import Organization
 COMPILED = {
     "CloudBillingGetCustomer",
     "CloudBillingGetInvoice",
+    "CloudBillingGetOrder",
     "CloudBillingListCustomers",
     "CloudBillingListInvoices",
+    "CloudBillingListOrders",
     "SkeletonGetCustomer",
     "SkeletonGetEmployee",
     "SkeletonGetInvoice",
+    "SkeletonGetNotification",
     "SkeletonGetPartner",
     "SkeletonGetSupplier",
+    "SkeletonListAccounts",
+    "SkeletonListCatalogItems",
     "SkeletonListCustomers",
     "SkeletonListEmployees",
+    "SkeletonListFiles",
     "SkeletonListInvoices",
+    "SkeletonListNotifications",
+    "SkeletonListOrders",
     "SkeletonListPartners",
+    "SkeletonListRoles",
+    "SkeletonListStock",
     "SkeletonListSuppliers",
+    "SkeletonListWarehouses",
     "VorgioGetClient",
     "VorgioGetInvoice",
     "VorgioListClients",
@@ -51,10 +62,13 @@ COMPILED = {
     "VorgioRecurringForecast",
     "YaokaGetInvoice",
     "YaokaListCustomers",
+    "YaokaListExpenseReports",
     "YaokaListInvoices",
     "YaokaListQuotes",
 }
 VARIABLE_SETS = 2
+# ID variables naming rows of another table than the root's.
+_IDS = {"warehouseId": "warehouses", "itemId": "items", "categoryId": "categories"}
 OMITTED = object()  # an optional variable the request leaves out
 
 
@@ -101,13 +115,19 @@ def candidates(
         names = list(enum.values)
         values = [rng.choice(names)] if not many else [rng.sample(names, k) for k in (1, 2)]
     elif type_name == "ID":
-        if name == "customerId" or root == "customer":
+        if name in _IDS:
+            ids = getattr(organization, _IDS[name])
+        elif name == "customerId" or root == "customer":
             ids = organization.customers
         elif root == "party":
             ids = organization.parties
+        elif root == "salesOrder":
+            ids = organization.orders
+        elif root == "notification":
+            ids = organization.notifications
         else:
             ids = organization.documents
-        values = [str(i) for i in rng.sample(ids, 3)]
+        values = [str(i) for i in rng.sample(ids, min(3, len(ids)))]
     elif name == "after":
         values = [encode_cursor(n) for n in (0, 4, 22)]
     elif type_name == "Int":
