@@ -37,7 +37,7 @@ from schema.compiled.extension import CompiledExecution
 from schema.compiled.registry import FORMS
 from schema.compiled.runner import CompiledPlans
 from schema.connections.operations import ConnectionsMutation, ConnectionsQuery
-from schema.cost import QueryCostLimiter
+from schema.cost import CostCache, QueryCostLimiter
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
@@ -207,8 +207,9 @@ def build_schema(
         partial(AddValidationRules, list(limits)),
         partial(CachedParse, maxsize=DOCUMENT_CACHE_SIZE),
         partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
-        # After the validation cache: the cost depends on the variables, so it is not cached.
-        partial(QueryCostLimiter, max_cost=max_cost),
+        # After the validation cache: it prices valid documents only (cached per document and
+        # the page sizes given as variables).
+        partial(QueryCostLimiter, max_cost=max_cost, cache=CostCache(DOCUMENT_CACHE_SIZE)),
         OperationLoaders,
         ErrorCodes,
     ]
