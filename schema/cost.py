@@ -213,7 +213,7 @@ class QueryCostLimiter(SchemaExtension):
     """Refuses operations costing more than `max_cost`, right after validation.
 
     Not a validation rule: the cost depends on the variables (page sizes), while validation
-    results are cached per document. Place it after `ValidationCache` so it sees the (cached)
+    results are cached per document. Place it after `CachedValidation` so it sees the (cached)
     validation outcome and only prices valid documents. With a `cache`, a document's cost is
     computed once per value of the variables it depends on."""
 
