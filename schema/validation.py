@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from functools import partial
 
 from graphql import ASTValidationRule, GraphQLError
+from strawberry import Schema as StrawberrySchema
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
@@ -26,10 +28,12 @@ class ValidationResults:
     def __init__(self, size: int) -> None:
         self.size = size
         self._results: OrderedDict[Key, list[GraphQLError]] = OrderedDict()
+        self.hits = 0
 
     def get(self, key: Key) -> list[GraphQLError] | None:
         found = self._results.get(key)
         if found is not None:
+            self.hits += 1
             self._results.move_to_end(key)
         return found
 
@@ -41,6 +45,15 @@ class ValidationResults:
 
 class CachedValidation(SchemaExtension):
     """Strawberry's validation step (the same rules and errors), its result cached per text."""
+
+    @staticmethod
+    def results_of(schema: StrawberrySchema) -> ValidationResults | None:
+        """The results cache a schema's validation step uses (None without this step)."""
+        for extension in schema.extensions:
+            if isinstance(extension, partial) and extension.func is CachedValidation:
+                results: ValidationResults = extension.keywords["results"]
+                return results
+        return None
 
     def __init__(self, *, results: ValidationResults) -> None:
         self.results = results
