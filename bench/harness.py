@@ -37,7 +37,6 @@ from schema.context import Context
 from server import migrate
 from server.app import create_app
 from server.embedded_postgres import EmbeddedPostgres
-from server.heap import tune_garbage_collector
 from server.settings import Settings
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -147,9 +146,13 @@ def settings_for(database: BenchDatabase, **overrides: Any) -> Settings:
 async def app_on(database: BenchDatabase, **settings: Any) -> AsyncIterator[Bench]:
     """A Comptoir app (with these settings) on `database`, and an in-process client."""
     app = create_app(settings_for(database, **settings), database.url, run_worker=False)
-    tune_garbage_collector()  # what the lifespan does (ASGITransport runs none)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    # The lifespan as a server runs it (ASGITransport runs none): the LISTEN connection that
+    # lets the actor cache serve, and the garbage collector's tuning.
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
+    ):
         bench = Bench(client, database, app)
         engine = app.state.db.engine.sync_engine
 
@@ -192,6 +195,16 @@ async def raw_pool(database: BenchDatabase, size: int = 8) -> AsyncIterator[asyn
         yield pool
     finally:
         await pool.close()
+
+
+async def analyze(database: BenchDatabase) -> None:
+    """ANALYZE after seeding, as autovacuum would soon do on a live database: without table
+    statistics PostgreSQL plans the freshly filled tables as if they were nearly empty."""
+    connection = await asyncpg.connect(database.dsn)
+    try:
+        await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
 
 
 RawRead = Callable[[asyncpg.Connection, uuid.UUID], Awaitable[bytes]]

@@ -40,6 +40,7 @@ from bench.harness import (
     Measure,
     Target,
     against_baselines,
+    analyze,
     app_on,
     bench_database,
     execution_modes,
@@ -413,6 +414,7 @@ async def main(requests: int) -> None:
         apps = [await stack.enter_async_context(app_on(database, **s)) for _, s in modes]
         headers, graphql = await registered_user(apps[0].client)
         org = await seed(graphql)
+        await analyze(database)
         # Persist the page's document (APQ: text and hash once) so it can be sent by hash.
         sha256 = hashlib.sha256(PAGE.encode()).hexdigest()
         for app in apps:

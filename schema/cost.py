@@ -8,6 +8,7 @@ limit is checked right after validation, before anything runs; a client sending
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -45,6 +46,7 @@ class _Walk:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        self.read: set[str] = set()  # the variables the cost depends on
 
     def page_size(self, field: FieldNode, definition: Any) -> int:
         arguments = {argument.name.value: argument.value for argument in field.arguments or ()}
@@ -63,8 +65,8 @@ class _Walk:
         if isinstance(node, IntValueNode):
             return int(node.value)
         if isinstance(node, VariableNode):
-            found = self.variables.get(node.name.value)
-            return found if isinstance(found, int) else None
+            self.read.add(node.name.value)
+            return _page_variable(self.variables, node.name.value)
         return None
 
     def cost(
@@ -105,6 +107,12 @@ class _Walk:
         return 1 + self.page_size(field, definition) * self.cost(field.selection_set, child, seen)
 
 
+def _page_variable(variables: Mapping[str, Any], name: str) -> int | None:
+    """A variable as a page size: its value when it is an integer, else None (the default)."""
+    found = variables.get(name)
+    return found if isinstance(found, int) else None
+
+
 def _operations(document: Any, operation_name: str | None) -> Iterator[OperationDefinitionNode]:
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode) and (
@@ -121,6 +129,16 @@ def query_cost(
     variables: Mapping[str, Any] | None,
 ) -> int:
     """The cost of the operation that runs (the most costly one if it is not named)."""
+    return _priced(schema, document, operation_name, variables)[0]
+
+
+def _priced(
+    schema: GraphQLSchema,
+    document: Any,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> tuple[int, frozenset[str]]:
+    """The cost, and the variables it depends on (page sizes given as variables)."""
     fragments = {
         definition.name.value: definition
         for definition in document.definitions
@@ -136,29 +154,83 @@ def query_cost(
         walk.cost(operation.selection_set, roots[operation.operation])
         for operation in _operations(document, operation_name)
     ]
-    return max(costs, default=0)
+    return max(costs, default=0), frozenset(walk.read)
+
+
+class CostCache:
+    """Costs per document, so a known document is not walked on every request.
+
+    A cost depends on the document text, the operation and the values of the variables it
+    read as page sizes (and on nothing else: the schema is fixed). Per (text, operation) the
+    cache keeps which variables those were, and per their values (as the walk saw them) the
+    cost; the least recently used documents are dropped beyond `size`."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._documents: OrderedDict[tuple[str, str | None], _Priced] = OrderedDict()
+
+    def cost(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        document: Any,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> int:
+        key = (query, operation_name)
+        known = self._documents.get(key)
+        if known is not None:
+            self._documents.move_to_end(key)
+            values = known.values_of(variables or {})
+            found = known.costs.get(values)
+            if found is not None:
+                return found
+        cost, read = _priced(schema, document, operation_name, variables)
+        if known is None or known.read != read:
+            known = _Priced(tuple(sorted(read)))
+            self._documents[key] = known
+            while len(self._documents) > self.size:
+                self._documents.popitem(last=False)
+        if len(known.costs) < _VALUES_PER_DOCUMENT:
+            known.costs[known.values_of(variables or {})] = cost
+        return cost
+
+
+_VALUES_PER_DOCUMENT = 64  # page sizes remembered per document
+
+
+class _Priced:
+    def __init__(self, read: tuple[str, ...]) -> None:
+        self.names = read
+        self.read = frozenset(read)
+        self.costs: dict[tuple[int | None, ...], int] = {}
+
+    def values_of(self, variables: Mapping[str, Any]) -> tuple[int | None, ...]:
+        return tuple(_page_variable(variables, name) for name in self.names)
 
 
 class QueryCostLimiter(SchemaExtension):
     """Refuses operations costing more than `max_cost`, right after validation.
 
     Not a validation rule: the cost depends on the variables (page sizes), while validation
-    results are cached per document. Place it after `ValidationCache` so it sees the (cached)
-    validation outcome and only prices valid documents."""
+    results are cached per document. Place it after `CachedValidation` so it sees the (cached)
+    validation outcome and only prices valid documents. With a `cache`, a document's cost is
+    computed once per value of the variables it depends on."""
 
-    def __init__(self, *, max_cost: int) -> None:
+    def __init__(self, *, max_cost: int, cache: CostCache | None = None) -> None:
         self.max_cost = max_cost
+        self.cache = cache
         self.cost: int | None = None
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and not context.pre_execution_errors:
-            cost = query_cost(
-                context.schema._schema,
-                context.graphql_document,
-                context.operation_name,
-                context.variables,
-            )
+            schema = context.schema._schema
+            document, name = context.graphql_document, context.operation_name
+            if self.cache is not None and context.query is not None:
+                cost = self.cache.cost(schema, context.query, document, name, context.variables)
+            else:
+                cost = query_cost(schema, document, name, context.variables)
             self.cost = cost
             if cost > self.max_cost:
                 context.pre_execution_errors = [

@@ -16,7 +16,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
@@ -37,7 +36,7 @@ from schema.compiled.extension import CompiledExecution
 from schema.compiled.registry import FORMS
 from schema.compiled.runner import CompiledPlans
 from schema.connections.operations import ConnectionsMutation, ConnectionsQuery
-from schema.cost import QueryCostLimiter
+from schema.cost import CostCache, QueryCostLimiter
 from schema.customers.mutations import CustomerMutation
 from schema.customers.queries import CustomerQuery
 from schema.errors import ErrorCodes
@@ -70,6 +69,7 @@ from schema.sales.mutations import SalesMutation
 from schema.sales.queries import SalesQuery
 from schema.scalars import SCALAR_MAP
 from schema.shared_events import SharedData, SharedEventExecution, SharedEventsRunner
+from schema.validation import CachedValidation, ValidationResults
 from schema.webhooks.mutations import WebhooksMutation
 from schema.webhooks.queries import WebhooksQuery
 
@@ -206,9 +206,10 @@ def build_schema(
         partial(MaxTokensLimiter, max_token_count=max_tokens),
         partial(AddValidationRules, list(limits)),
         partial(CachedParse, maxsize=DOCUMENT_CACHE_SIZE),
-        partial(ValidationCache, maxsize=DOCUMENT_CACHE_SIZE),
-        # After the validation cache: the cost depends on the variables, so it is not cached.
-        partial(QueryCostLimiter, max_cost=max_cost),
+        partial(CachedValidation, results=ValidationResults(DOCUMENT_CACHE_SIZE)),
+        # After the validation cache: it prices valid documents only (cached per document and
+        # the page sizes given as variables).
+        partial(QueryCostLimiter, max_cost=max_cost, cache=CostCache(DOCUMENT_CACHE_SIZE)),
         OperationLoaders,
         ErrorCodes,
     ]

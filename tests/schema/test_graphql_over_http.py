@@ -235,17 +235,22 @@ async def test_the_query_cost_is_returned_when_asked(app: App) -> None:
 
 async def test_a_query_costing_more_than_the_maximum_is_refused(another_app: Factory) -> None:
     async with another_app(max_query_cost=100) as limited:
-        refused = await limited.post(
-            "/graphql",
-            json={"query": CUSTOMERS, "variables": {"first": 50}},
-            headers=ACCEPT_NEW,
-        )
-        cheap = await limited.post("/graphql", json={"query": CUSTOMERS, "variables": {"first": 5}})
-    assert refused.status_code == 400
-    error = refused.json()["errors"][0]
-    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
-    assert error["extensions"]["cost"] == 201
-    assert cheap.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        # Costs are cached per document and page-size variables: each answer stays its own.
+        answers = [
+            await limited.post(
+                "/graphql",
+                json={"query": CUSTOMERS, "variables": {"first": first}},
+                headers=ACCEPT_NEW,
+            )
+            for first in (50, 50, 5, 50, 5)
+        ]
+    for refused in (answers[0], answers[1], answers[3]):
+        assert refused.status_code == 400
+        error = refused.json()["errors"][0]
+        assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+        assert error["extensions"]["cost"] == 201
+    for cheap in (answers[2], answers[4]):
+        assert cheap.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def register_manifest(

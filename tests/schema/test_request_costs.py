@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from strawberry.extensions.validation_cache import _get_validate_cache as validation_cache
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.execution import FastLeafExecution
-from schema.root import DOCUMENT_CACHE_SIZE
+from schema.validation import CachedValidation
 from tests.conftest import App
 from tests.schema import PASSWORD, codes, errors_of, execute, post, register
 
@@ -138,11 +137,12 @@ async def test_a_page_uses_one_connection_and_statements_constant_in_rows(app: A
 
 async def test_validation_is_cached_across_requests(app: App) -> None:
     token, _ = await _owner(app)
-    cache: Any = validation_cache(DOCUMENT_CACHE_SIZE)  # a functools.lru_cache wrapper
+    results = CachedValidation.results_of(app.asgi.state.schema)
+    assert results is not None
     await execute(app, PAGE, token=token)
-    hits = cache.cache_info().hits
+    hits = results.hits
     await execute(app, PAGE, token=token)
-    assert cache.cache_info().hits == hits + 1
+    assert results.hits == hits + 1
     # A document that fails to parse is still reported as a validation error.
     response = await post(app, "{ me {", token=token)
     assert codes(response.json()["errors"]) == ["GRAPHQL_VALIDATION_FAILED"]
