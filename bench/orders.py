@@ -32,6 +32,7 @@ from bench.harness import (
     Measure,
     Target,
     against_baselines,
+    analyze,
     app_on,
     bench_database,
     execution_modes,
@@ -197,6 +198,7 @@ async def main(requests: int) -> None:
         apps = [await stack.enter_async_context(app_on(database, **s)) for _, s in modes]
         headers, graphql = await registered_user(apps[0].client)
         org = await seed(graphql)
+        await analyze(database)  # as a running database would have: plans match production
         pool = await stack.enter_async_context(raw_pool(database))
 
         targets = [Target(RAW, raw_call(pool, _raw_page, org, BIG))]
