@@ -2,8 +2,11 @@
 
 Strawberry's handler awaits each websocket send in the subscription's own task, so a client
 that stops reading parks its subscriptions (and their share of every event) on a full socket.
-Here every message goes to the connection's outbox and one writer task per connection sends
-them, in order. Subscriptions never wait for the network:
+Here a message is written at once when nothing is waiting to be sent on the connection and the
+socket takes it without waiting (the usual case: no task hop, and the first subscribers of an
+event receive it while the process is still handing it to the others); otherwise it goes to the
+connection's outbox, and one writer task per connection finishes the send that had to wait and
+sends the rest, in order. Subscriptions never wait for the network:
 
 - a `next` whose data is shared by the subscribers of an event (`schema.shared_events`) is
   queued as (this subscription's frame head, the event's payload encoded once), so a queued
@@ -19,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Coroutine, Generator
 from typing import Any, Final
 
 import orjson
@@ -45,6 +49,33 @@ class _Count:
 slow_consumers: Final = _Count()  # connections closed for not keeping up (for /metrics)
 
 
+class _Rest:
+    """Awaits the rest of a coroutine that already ran up to its first suspension (`waiting`,
+    what it yielded there), the way `await` would have."""
+
+    __slots__ = ("_coroutine", "_waiting")
+
+    def __init__(self, coroutine: Coroutine[Any, Any, None], waiting: Any) -> None:
+        self._coroutine = coroutine
+        self._waiting = waiting
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        coroutine, waiting = self._coroutine, self._waiting
+        while True:
+            try:
+                sent = yield waiting
+            except BaseException as error:  # cancelled while waiting: the coroutine decides
+                try:
+                    waiting = coroutine.throw(error)
+                except StopIteration:
+                    return
+            else:
+                try:
+                    waiting = coroutine.send(sent)
+                except StopIteration:
+                    return
+
+
 class OutboxTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,14 +85,37 @@ class OutboxTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         self._heads: dict[str, str] = {}
         self._writer: asyncio.Task[None] | None = None
         self._dropped = False
+        # A send that had to wait for the socket, for the writer to finish (before the outbox).
+        self._unfinished: _Rest | None = None
+        self._busy = False  # the writer holds a message it has not finished sending
 
     async def send_message(self, message: Message) -> None:
         if self._dropped:
+            return
+        if not self._outbox and not self._busy and self._unfinished is None:
+            head, tail = self._frame(message)
+            self._send_now(head + tail if tail else head)
             return
         if len(self._outbox) >= self.limit:
             self._drop()
             return
         self._outbox.append(self._frame(message))
+        self._start_writer()
+
+    def _send_now(self, text: str) -> None:
+        """Run the send until it would wait for the socket; the writer finishes it then."""
+        sending = self.websocket.ws.send_text(text)  # type: ignore[attr-defined]
+        try:
+            waiting = sending.send(None)
+        except StopIteration:
+            return
+        except Exception:  # the client is gone: the receive loop ends the connection
+            self._dropped = True
+            return
+        self._unfinished = _Rest(sending, waiting)
+        self._start_writer()
+
+    def _start_writer(self) -> None:
         if self._writer is None:
             self._writer = asyncio.create_task(self._write(), name="graphql-ws writer")
         self._wake.set()
@@ -87,11 +141,21 @@ class OutboxTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         websocket = self.websocket.ws  # type: ignore[attr-defined]
         try:
             while True:
+                if self._unfinished is not None:
+                    self._busy = True
+                    await self._unfinished
+                    self._unfinished = None
+                    self._busy = False
                 while not self._outbox:
                     self._wake.clear()
                     await self._wake.wait()
-                head, tail = self._outbox.popleft()
-                await websocket.send_text(head + tail if tail else head)
+                    if self._unfinished is not None:
+                        break
+                else:
+                    self._busy = True
+                    head, tail = self._outbox.popleft()
+                    await websocket.send_text(head + tail if tail else head)
+                    self._busy = False
         except asyncio.CancelledError:
             raise
         except Exception:  # the client is gone: the receive loop ends the connection
