@@ -320,3 +320,49 @@ async def test_a_client_that_stops_reading_is_closed_and_others_keep_up(
     finally:
         await healthy.__aexit__()
         await stalled.close()
+
+
+async def test_a_client_that_pauses_gets_every_message_once_in_order(
+    cluster: Cluster, emails: Any
+) -> None:
+    """Frames are written at once while the socket takes them; once it is full the sends wait
+    (in the connection's writer, then its outbox) and resume in order when the client reads."""
+    alice, org = await cluster.register(emails("alice"))
+    bob = await cluster.join(emails("bob"), org)
+    conversation = await cluster.group(alice, bob)
+    # A tiny receive buffer and 40 subscriptions of ~10 KB frames: 12 messages are 4.8 MB,
+    # more than the sockets hold, and 480 frames, fewer than the outbox limit (500).
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", cluster.a.port))
+    paused = await websockets.connect(
+        cluster.a.ws_url, sock=sock, subprotocols=[Subprotocol("graphql-transport-ws")]
+    )
+    await subscribe_raw(paused, bob.token, conversation, subscriptions=40)
+    healthy = Subscriber(cluster.a, bob.token, MESSAGE_ADDED, {"id": conversation})
+    await healthy.__aenter__()
+    try:
+        await started([healthy], lambda: cluster.send(cluster.a, alice, conversation, "probe"))
+        big = "x" * 9990
+        for i in range(12):
+            await cluster.send(cluster.a, alice, conversation, f"{i:02d}{big}")
+        got = await healthy.take(12)
+        assert [r["messageAdded"]["message"]["content"][:2] for r in got] == [
+            f"{i:02d}" for i in range(12)
+        ]
+        # Reading again: every subscription gets what was sent since it started, in order.
+        last = got[-1]["messageAdded"]["message"]["seq"]
+        received: dict[str, list[int]] = {str(n): [] for n in range(1, 41)}
+        async with asyncio.timeout(60):
+            while not all(r and r[-1] == last for r in received.values()):
+                frame = json.loads(await paused.recv())
+                assert frame["type"] == "next", frame
+                received[frame["id"]].append(
+                    frame["payload"]["data"]["messageAdded"]["message"]["seq"]
+                )
+        for one in received.values():
+            assert one == list(range(one[0], last + 1))
+            assert len(one) >= 12
+    finally:
+        await healthy.__aexit__()
+        await paused.close()
