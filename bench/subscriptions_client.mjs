@@ -6,7 +6,9 @@
 //   in:  {"cmd": "phase", "name": "lat"}  count messages of this phase only (content "<phase> <sent ms>")
 //        {"cmd": "count"}                 -> {"event": "count", "min": n, "max": n}
 //        {"cmd": "report"}                -> {"event": "report", "latencies": [ms...],
-//                                            "sents": ["<sent ms>"...], "disorders": n}
+//                                            "sents": ["<sent ms>"...], "servers": [i...],
+//                                            "disorders": n}   (servers: index of the url in
+//                                            the order of first appearance in the config)
 //        {"cmd": "exit"}
 //   out: {"event": "connected", "failed": n} once every client is acknowledged (or failed)
 //        {"event": "closed", "code": n, "reason": "..."} when a server closes a client
@@ -22,8 +24,15 @@ const say = (message) => process.stdout.write(JSON.stringify(message) + "\n");
 let phase = "warm";
 let latencies = [];
 let sents = [];
+let servers = [];
 let disorders = 0;
-const subscribers = config.subscribers.map((s) => ({ ...s, count: 0, lastSeq: null }));
+const urls = [...new Set(config.subscribers.map((s) => s.url))];
+const subscribers = config.subscribers.map((s) => ({
+  ...s,
+  server: urls.indexOf(s.url),
+  count: 0,
+  lastSeq: null,
+}));
 
 function receive(subscriber, result) {
   const at = now();
@@ -39,6 +48,7 @@ function receive(subscriber, result) {
   subscriber.count += 1;
   latencies.push(at - Number(sent));
   sents.push(sent);
+  servers.push(subscriber.server);
 }
 
 async function open(subscriber) {
@@ -82,6 +92,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     phase = command.name;
     latencies = [];
     sents = [];
+    servers = [];
     disorders = 0;
     for (const s of subscribers) {
       s.count = 0;
@@ -92,7 +103,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     const counts = subscribers.map((s) => s.count);
     say({ event: "count", min: Math.min(...counts), max: Math.max(...counts) });
   } else if (command.cmd === "report") {
-    say({ event: "report", latencies, sents, disorders });
+    say({ event: "report", latencies, sents, servers, disorders });
   } else if (command.cmd === "exit") {
     for (const s of subscribers) s.client.terminate();
     process.exit(0);

@@ -46,7 +46,7 @@ from schema.credentials import from_connection_params, from_headers
 from schema.events import EventSource
 from server.metrics import SCOPE_KEY, Metrics, RequestLabels
 from server.persisted import PersistedDocuments, RequestRefused
-from server.ws_outbox import DEFAULT_LIMIT, OutboxTransportWS
+from server.ws_outbox import DEFAULT_LIMIT, OutboxGraphQLWS, OutboxTransportWS
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 # How Strawberry words its refusal of a mutation (or subscription) sent with GET.
@@ -112,6 +112,7 @@ _graphql_response_json: ContextVar[bool] = ContextVar("graphql_response_json", d
 class ComptoirGraphQL(GraphQL[Context, None]):
     # Subscriptions never wait for a client's socket (see server.ws_outbox).
     graphql_transport_ws_handler_class = OutboxTransportWS
+    graphql_ws_handler_class = OutboxGraphQLWS
 
     def __init__(
         self,

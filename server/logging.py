@@ -78,7 +78,9 @@ class RequestIdMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            # Websocket messages go straight through: one frame per subscriber and event, and
+            # nothing here to add to them.
+            await self.app(scope, receive, send_with_id if scope["type"] == "http" else send)
         finally:
             if scope["type"] == "http":
                 access_log.info(

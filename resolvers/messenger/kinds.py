@@ -48,11 +48,11 @@ def message_snapshot(message: Message, attachment_ids: Sequence[uuid.UUID]) -> d
     }
 
 
-async def message_created(
-    session: AsyncSession, message: Message, attachment_ids: Sequence[uuid.UUID]
-) -> int:
-    return await publish(
-        session,
+def message_created_event(
+    message: Message, attachment_ids: Sequence[uuid.UUID]
+) -> tuple[str, str, dict[str, Any]]:
+    """The event of a new message, for `resolvers.events.publish_many` (topic, kind, payload)."""
+    return (
         conversation_topic(message.conversation_id),
         MESSAGE_CREATED,
         message_snapshot(message, attachment_ids),

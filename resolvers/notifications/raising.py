@@ -26,12 +26,15 @@ async def notify(
     title: str,
     body: str | None = None,
     data: dict[str, Any] | None = None,
+    along: Sequence[tuple[str, str, dict[str, Any]]] = (),
 ) -> list[Notification]:
     """One notification per user (duplicates ignored) in the session's organization.
 
     Written and published in the caller's transaction: subscribers hear of them once it
     commits, and never if it rolls back. Callers pass users of that organization. Topics are
     published in user-id order, the global order `resolvers.events.publish` asks for.
+    `along`: the caller's own events (topic, kind, payload), published in the same batch (the
+    same two statements), before the notifications' events, even when there is nobody to notify.
     """
     organization_id = session_tenant(session.sync_session)
     if not isinstance(organization_id, uuid.UUID):
@@ -50,13 +53,12 @@ async def notify(
         )
         for user_id in sorted(set(user_ids))
     ]
-    if not created:
-        return []
-    session.add_all(created)
-    await session.flush()
+    if created:
+        session.add_all(created)
+        await session.flush()
     # One batch for every member: two statements whatever their number.
     await publish_many(
         session,
-        [(user_topic(n.user_id), CREATED, {"id": str(n.id)}) for n in created],
+        [*along, *((user_topic(n.user_id), CREATED, {"id": str(n.id)}) for n in created)],
     )
     return created

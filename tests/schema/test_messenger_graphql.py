@@ -301,3 +301,27 @@ async def test_archived_conversations_leave_the_default_list(app: App) -> None:
         {shelved},
         {kept, shelved},
     ]
+
+
+async def test_a_message_costs_the_same_statements_whatever_the_number_of_members(
+    app: App,
+) -> None:
+    """The message's event and every member's notification are published in one batch."""
+    alice, bob, vic = await people(app)
+    pair = await group(app, alice, bob)
+    trio = await group(app, alice, bob, vic)
+    counts = []
+    for conversation in (pair, trio, pair, trio):
+        app.queries.reset()
+        await send(app, alice, conversation, "hello")
+        counts.append(app.queries.count)
+    assert counts[2] == counts[3]
+    batches = [s for s in app.queries.statements if "INSERT INTO events" in s]
+    assert len(batches) == 1
+    topics = {event.topic for event in await events(app, f"conversation:{trio}")}
+    assert topics == {f"conversation:{trio}"}
+    async with app.asgi.state.db.platform() as session:
+        notified = await session.scalars(
+            select(Event.topic).where(Event.kind == "notification.created")
+        )
+        assert sorted(set(notified)) == sorted({f"user:{bob.id}", f"user:{vic.id}"})
