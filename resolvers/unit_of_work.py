@@ -145,6 +145,44 @@ class Database:
                 yield session
 
     @asynccontextmanager
+    async def read(self, tenant: uuid.UUID | object | None = None) -> AsyncIterator[AsyncSession]:
+        """A session whose connection runs each statement in autocommit: no BEGIN and COMMIT
+        round trips. For one read-only statement (it sees one snapshot, as in a transaction);
+        tenant scoping applies as in `transaction`. Inside a request transaction it is a unit
+        of that transaction; within `one_connection()` it runs on the shared connection, which
+        is switched back to transactions afterwards."""
+        if _request.get() is not None:
+            async with self.transaction(tenant) as session:
+                yield session
+            return
+        shared = _shared.get()
+        if shared is None or shared.db is not self or shared.holder is asyncio.current_task():
+            async with (
+                self._autocommit.connect() as connection,
+                self._sessions(bind=connection) as session,
+            ):
+                session.info[TENANT_KEY] = tenant
+                yield session
+            return
+        async with shared.lock:
+            shared.holder = asyncio.current_task()
+            try:
+                if shared.connection is None or shared.connection.invalidated:
+                    shared.connection = await self.engine.connect()
+                connection = shared.connection
+                level = connection.default_isolation_level
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                try:
+                    async with self._sessions(bind=connection) as session:
+                        session.info[TENANT_KEY] = tenant
+                        yield session
+                finally:
+                    if not connection.invalidated:
+                        await connection.execution_options(isolation_level=level)
+            finally:
+                shared.holder = None
+
+    @asynccontextmanager
     async def platform(self) -> AsyncIterator[AsyncSession]:
         """Cross-tenant work: authentication, provisioning, maintenance jobs."""
         async with self.transaction(UNSCOPED) as session:

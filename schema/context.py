@@ -110,6 +110,13 @@ class Context:
             yield session
 
     @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A session scoped to the actor's organization for one read-only statement, without
+        a transaction's BEGIN and COMMIT (see `Database.read`)."""
+        async with self.db.read(self.tenant) as session:
+            yield session
+
+    @asynccontextmanager
     async def platform_session(self) -> AsyncIterator[AsyncSession]:
         """A cross-tenant transaction, for use cases that check access themselves."""
         async with self.db.platform() as session:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
+import orjson
 import strawberry
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
@@ -49,10 +50,50 @@ DEFAULT_MAX_UPLOAD_BYTES = 25_000_000
 MULTIPART_OVERHEAD = 16 * 1024
 
 
+# orjson writes the bytes `json.dumps(ensure_ascii=False, separators=(",", ":"))` writes, except
+# for floats below 1e-4 ("1e-05" against orjson's "0.00001" or "1e-5"), NaN and infinities
+# (json's invalid `NaN`, orjson's null: GraphQL never yields them) and what json refuses or
+# writes differently (subclasses of str, int and dict, dataclasses, datetimes: passed through,
+# so refused). A body holding such a number token, or one orjson refuses, renders with json.
+_ORJSON_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+_DIGITS = frozenset(b"0123456789.")
+_BEFORE_NUMBER = frozenset(b":,[")
+
+
+def _small_float(body: bytes) -> bool:
+    """Whether `body` (orjson's output) holds a number token "0.0000…" or "…e-…". Strings only
+    ever match by accident (then json renders): a token must follow `:`, `,` or `[`."""
+    for needle in (b"e-", b"0.0000"):
+        at = body.find(needle)
+        while at != -1:
+            start = at
+            if needle == b"e-":
+                while start > 0 and body[start - 1] in _DIGITS:
+                    start -= 1
+            before = start - 1
+            if before >= 0 and body[before] == 0x2D:  # "-"
+                before -= 1
+            if before < 0 or body[before] in _BEFORE_NUMBER:
+                return True
+            at = body.find(needle, at + 1)
+    return False
+
+
 class JSONBody(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
+        try:
+            fast = orjson.dumps(content, option=_ORJSON_OPTIONS)
+        except TypeError:
+            pass
+        else:
+            if not _small_float(fast):
+                return fast
         return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
 
 

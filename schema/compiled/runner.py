@@ -1,10 +1,11 @@
 """Running compiled plans: a bounded cache of plans, and one request through its plan.
 
 A plan is made once per (document text, operation name), and so is the verdict that a
-document does not compile. A request runs one statement in the actor's tenant-scoped
-transaction and parses the JSON. Whenever that cannot give exactly what normal execution
-gives (a domain error, a root that is not found, bad variables, a database error) it steps
-aside and the request runs field by field, which reports the error as always.
+document does not compile. A request runs one statement, scoped to the actor's tenant, in
+autocommit (one round trip, no BEGIN and COMMIT: one statement sees one snapshot) and parses
+the JSON. Whenever that cannot give exactly what normal execution gives (a domain error, a
+root that is not found, bad variables, a database error) it steps aside and the request runs
+field by field, which reports the error as always.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class CompiledPlans:
         except (DomainError, GraphQLError):
             return None
         try:
-            async with context.session() as session:
+            async with context.read_session() as session:
                 text = await session.scalar(statement)
         except DBAPIError:
             return None

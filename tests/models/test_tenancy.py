@@ -7,7 +7,17 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import CursorResult, Executable, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    CursorResult,
+    Executable,
+    Text,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.orm import aliased
 
@@ -262,3 +272,26 @@ async def test_a_bulk_update_may_not_move_rows_to_another_tenant(tenants: Tenant
             await session.scalars(select(Role.organization_id).where(Role.name == "viewer"))
         ).all()
     assert sorted(owners) == sorted([tenants.a, tenants.b])
+
+
+async def xids(session: AsyncSession) -> set[int]:
+    """The transaction ids of two statements: one id inside a transaction, two in autocommit."""
+    statement = select(func.pg_current_xact_id().cast(Text))
+    return {int(str(await session.scalar(statement))) for _ in range(2)}
+
+
+async def test_a_read_session_is_scoped_and_runs_no_transaction(tenants: Tenants) -> None:
+    """`Database.read`: each statement its own transaction (no BEGIN, no COMMIT), scoped like
+    a transaction, alone or on the shared connection, which runs transactions again after."""
+    async with tenants.db.read(tenants.a) as session:
+        assert set(await session.scalars(select(Role.id))) == tenants.roles_of_a
+        assert len(await xids(session)) == 2
+    async with tenants.db.one_connection():
+        async with tenants.db.read(tenants.b) as session:
+            assert set(await session.scalars(select(Role.id))) == tenants.roles_of_b
+            assert len(await xids(session)) == 2
+        async with tenants.db.transaction(tenants.b) as session:
+            assert len(await xids(session)) == 1
+    async with tenants.db.read(None) as session:
+        with pytest.raises(TenancyError):
+            await session.scalars(select(Role))
