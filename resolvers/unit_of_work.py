@@ -104,21 +104,35 @@ class Database:
             if shared.connection is not None:
                 await shared.connection.close()
 
+    def _sharing(self) -> _SharedConnection | None:
+        """The operation's shared connection, unless this task already holds it (a unit
+        opened inside another unit gets its own connection)."""
+        shared = _shared.get()
+        if shared is None or shared.db is not self or shared.holder is asyncio.current_task():
+            return None
+        return shared
+
     @asynccontextmanager
-    async def _shared_transaction(
-        self, shared: _SharedConnection, tenant: uuid.UUID | object | None
-    ) -> AsyncIterator[AsyncSession]:
+    async def _held(self, shared: _SharedConnection) -> AsyncIterator[AsyncConnection]:
+        """The shared connection, held by this task until the block ends (opened on first use,
+        reopened when it was invalidated)."""
         async with shared.lock:
             shared.holder = asyncio.current_task()
             try:
                 if shared.connection is None or shared.connection.invalidated:
                     shared.connection = await self.engine.connect()
-                async with self._sessions(bind=shared.connection) as session:
-                    session.info[TENANT_KEY] = tenant
-                    async with session.begin():
-                        yield session
+                yield shared.connection
             finally:
                 shared.holder = None
+
+    @asynccontextmanager
+    async def _shared_transaction(
+        self, shared: _SharedConnection, tenant: uuid.UUID | object | None
+    ) -> AsyncIterator[AsyncSession]:
+        async with self._held(shared) as connection, self._sessions(bind=connection) as session:
+            session.info[TENANT_KEY] = tenant
+            async with session.begin():
+                yield session
 
     @asynccontextmanager
     async def transaction(
@@ -134,8 +148,8 @@ class Database:
             async with request.unit(tenant) as session:
                 yield session
             return
-        shared = _shared.get()
-        if shared is not None and shared.db is self and shared.holder is not asyncio.current_task():
+        shared = self._sharing()
+        if shared is not None:
             async with self._shared_transaction(shared, tenant) as session:
                 yield session
             return
@@ -155,8 +169,8 @@ class Database:
             async with self.transaction(tenant) as session:
                 yield session
             return
-        shared = _shared.get()
-        if shared is None or shared.db is not self or shared.holder is asyncio.current_task():
+        shared = self._sharing()
+        if shared is None:
             async with (
                 self._autocommit.connect() as connection,
                 self._sessions(bind=connection) as session,
@@ -164,23 +178,16 @@ class Database:
                 session.info[TENANT_KEY] = tenant
                 yield session
             return
-        async with shared.lock:
-            shared.holder = asyncio.current_task()
+        async with self._held(shared) as connection:
+            level = connection.default_isolation_level
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
             try:
-                if shared.connection is None or shared.connection.invalidated:
-                    shared.connection = await self.engine.connect()
-                connection = shared.connection
-                level = connection.default_isolation_level
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-                try:
-                    async with self._sessions(bind=connection) as session:
-                        session.info[TENANT_KEY] = tenant
-                        yield session
-                finally:
-                    if not connection.invalidated:
-                        await connection.execution_options(isolation_level=level)
+                async with self._sessions(bind=connection) as session:
+                    session.info[TENANT_KEY] = tenant
+                    yield session
             finally:
-                shared.holder = None
+                if not connection.invalidated:
+                    await connection.execution_options(isolation_level=level)
 
     @asynccontextmanager
     async def platform(self) -> AsyncIterator[AsyncSession]:

@@ -56,22 +56,15 @@ async def authenticate_request(
     return found.actor
 
 
-async def authenticate(
+async def authenticated(
     session: Executor, config: AuthConfig, credentials: Credentials
-) -> Actor | None:
-    """The actor for these credentials; None when none were presented.
+) -> Authenticated | None:
+    """The actor for these credentials, with when the credential stops being valid by itself;
+    None when none were presented.
 
     Raises UNAUTHENTICATED for invalid credentials, NOT_FOUND/FORBIDDEN for an organization
     the credential cannot act in.
     """
-    found = await authenticated(session, config, credentials)
-    return found.actor if found is not None else None
-
-
-async def authenticated(
-    session: Executor, config: AuthConfig, credentials: Credentials
-) -> Authenticated | None:
-    """`authenticate`, with when the credential stops being valid by itself."""
     if credentials.bearer:
         token = credentials.bearer
         prefixed = parse_prefixed_key(token)
